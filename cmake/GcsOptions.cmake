@@ -1,0 +1,37 @@
+# gcstress — compile options as INTERFACE targets: warnings for our code, sanitizers for all of it.
+
+# gcs::warnings — strict warnings, errors in our own code only (never on third-party headers).
+add_library(gcs_warnings INTERFACE)
+add_library(gcs::warnings ALIAS gcs_warnings)
+target_compile_options(gcs_warnings INTERFACE
+  -Wall -Wextra -Wpedantic -Werror -Wshadow -Wnon-virtual-dtor -Wold-style-cast
+  -Woverloaded-virtual -Wimplicit-fallthrough -Wno-missing-field-initializers)
+
+# gcs::sanitizers — linked PUBLIC by every library so that all of gcstress agrees on the ABI.
+add_library(gcs_sanitizers INTERFACE)
+add_library(gcs::sanitizers ALIAS gcs_sanitizers)
+if(GCS_SANITIZE)
+  list(JOIN GCS_SANITIZE "," _gcs_san)
+  target_compile_options(gcs_sanitizers INTERFACE -fsanitize=${_gcs_san} -fno-omit-frame-pointer
+                                                  -fno-sanitize-recover=all)
+  target_link_options(gcs_sanitizers INTERFACE -fsanitize=${_gcs_san})
+  target_compile_definitions(gcs_sanitizers INTERFACE GCS_SANITIZE_STRING="${_gcs_san}")
+endif()
+if(GCS_COVERAGE)
+  target_compile_options(gcs_sanitizers INTERFACE -fprofile-instr-generate -fcoverage-mapping)
+  target_link_options(gcs_sanitizers INTERFACE -fprofile-instr-generate)
+endif()
+if(GCS_BUILD_FUZZERS)
+  # Everything linked into a fuzzer gets coverage instrumentation; only fuzzer mains link the engine.
+  target_compile_options(gcs_sanitizers INTERFACE -fsanitize=fuzzer-no-link)
+endif()
+
+# gcs_add_test(NAME SOURCES... LIBS ...) — one GoogleTest binary, discovered into ctest.
+function(gcs_add_test name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;LIBS;LABELS" ${ARGN})
+  add_executable(${name} ${ARG_SOURCES})
+  target_link_libraries(${name} PRIVATE ${ARG_LIBS} GTest::gtest GTest::gmock GTest::gtest_main
+                                        gcs::warnings gcs::sanitizers)
+  gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60 PROPERTIES LABELS "unit;${ARG_LABELS}"
+                       TIMEOUT 300)
+endfunction()
