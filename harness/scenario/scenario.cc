@@ -1,0 +1,79 @@
+// gcstress scenario — Scenario: lookups over the plain data.
+#include "harness/scenario/scenario.h"
+
+namespace gcs {
+
+std::string_view ObjTypeName(ObjType type) {
+  switch (type) {
+    case ObjType::kObject:
+      return "object";
+    case ObjType::kSubclass:
+      return "subclass";
+  }
+  return "?";
+}
+
+std::optional<ObjType> ObjTypeFromName(std::string_view name) {
+  if (name == "object") return ObjType::kObject;
+  if (name == "subclass") return ObjType::kSubclass;
+  return std::nullopt;
+}
+
+const VarId* StepVarSlot(const Step& step, Field field) {
+  switch (field) {
+    case Field::kObj:
+      return &step.obj;
+    case Field::kAs:
+      return &step.as;
+    case Field::kTo:
+      return &step.to;
+    case Field::kWeak:
+      return &step.weak;
+    case Field::kHeld:
+      return &step.held;
+    case Field::kToken:
+      return &step.token;
+    case Field::kFrom:
+      return &step.from;
+    case Field::kField:
+    case Field::kVm:
+    case Field::kWorker:
+    case Field::kType:
+      return nullptr;
+  }
+  return nullptr;
+}
+
+VarId* StepVarSlot(Step& step, Field field) {
+  return const_cast<VarId*>(StepVarSlot(static_cast<const Step&>(step), field));
+}
+
+size_t Scenario::TotalSteps() const {
+  size_t total = 0;
+  for (const ThreadSpec& thread : threads)
+    total += thread.steps.size();
+  return total;
+}
+
+std::optional<size_t> Scenario::FindThread(std::string_view thread_name) const {
+  for (size_t i = 0; i < threads.size(); ++i) {
+    if (threads[i].name == thread_name) return i;
+  }
+  return std::nullopt;
+}
+
+std::optional<VarId> Scenario::FindVar(std::string_view var_name) const {
+  for (size_t i = 0; i < vars.size(); ++i) {
+    if (vars[i].name == var_name) return static_cast<VarId>(i);
+  }
+  return std::nullopt;
+}
+
+std::optional<int16_t> Scenario::FindVm(std::string_view vm_name) const {
+  for (size_t i = 0; i < vms.size(); ++i) {
+    if (vms[i] == vm_name) return static_cast<int16_t>(i);
+  }
+  return std::nullopt;
+}
+
+}  // namespace gcs
