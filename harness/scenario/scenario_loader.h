@@ -1,0 +1,43 @@
+// gcstress scenario — loading and validating scenario JSON (format 1, scenarios/README.md).
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "harness/input_error.h"
+#include "harness/scenario/json_input.h"
+#include "harness/scenario/op.h"
+#include "harness/scenario/scenario.h"
+
+namespace gcs {
+
+// What the loader validates against besides the format itself: the chosen target.
+struct LoadOptions {
+  // The target's fault names; every "expect" entry's faults must be among them. The loader knows
+  // no fault names of its own: they belong to the target.
+  std::vector<std::string> known_faults;
+  // Named in messages ("op \"export\" is not supported by target \"cpython\"").
+  std::string target = "core";
+  OpSet supported_ops = kAllOps;
+};
+
+// Every error is one InputError: file, a JSON pointer (or "line L column C" for syntax errors)
+// and a one-line message. None of these throws, whatever the input.
+Expected<Scenario> LoadScenarioFile(const std::string& path, const LoadOptions& options);
+Expected<Scenario> LoadScenarioText(std::string_view text, std::string_view file,
+                                    const LoadOptions& options);
+
+// Validates an already parsed scenario, e.g. one embedded in a repro file under "/scenario":
+// pointers in messages start with `pointer_prefix`. Recomputes vars, vms and `spawned` from the
+// steps, so ScenarioFromJson(ScenarioToJson(s)) also normalizes a programmatically built s.
+Expected<Scenario> ScenarioFromJson(const nlohmann::ordered_json& json, std::string_view file,
+                                    std::string_view pointer_prefix, const LoadOptions& options);
+
+// The strict-parse options scenario text is read with (a duplicate key under
+// `<pointer_prefix>/threads` is reported as a duplicate thread name). For files embedding one.
+JsonReadOptions ScenarioJsonReadOptions(std::string pointer_prefix = "");
+
+}  // namespace gcs

@@ -1,0 +1,511 @@
+// gcstress scenario — tests for the loader: every scenario file, the model it builds, and a table
+// of bad inputs with their exact one-line messages.
+#include "harness/scenario/scenario_loader.h"
+
+#include <algorithm>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "tests/harness/scenario/scenario_test_support.h"
+
+namespace gcs {
+namespace {
+
+using ::gcs::testing::CoreLoadOptions;
+
+// A format-1 scenario named "t" with the given threads object.
+std::string WithThreads(const std::string& threads) {
+  return R"({"format": 1, "name": "t", "threads": )" + threads + "}";
+}
+// One plain thread "t1" with the given steps.
+std::string WithSteps(const std::string& steps) {
+  return WithThreads(R"({"t1": [)" + steps + "]}");
+}
+// A valid thread "t1" and the given expect value.
+std::string WithExpect(const std::string& expect) {
+  return R"({"format": 1, "name": "t", "threads": {"t1": [{"op": "yield"}]}, "expect": )" + expect +
+         "}";
+}
+
+std::string LoadError(std::string_view text, const LoadOptions& options = CoreLoadOptions()) {
+  Expected<Scenario> s = LoadScenarioText(text, "x.json", options);
+  if (s.ok()) return "(loaded)";
+  return s.error().Format();
+}
+
+TEST(ScenarioLoaderTest, AcceptsEveryScenarioFile) {
+  std::vector<std::filesystem::path> files = ::gcs::testing::ScenarioFiles();
+  ASSERT_GE(files.size(), 7u) << "scenarios/ lost its examples";
+  for (const std::filesystem::path& file : files) {
+    Expected<Scenario> s = LoadScenarioFile(file.string(), CoreLoadOptions());
+    ASSERT_TRUE(s.ok()) << s.error().Format();
+    EXPECT_GT(s->TotalSteps(), 0u) << file;
+  }
+}
+
+// One ctest per scenario file present when the test binary was built (AcceptsEveryScenarioFile
+// above also sees files added since).
+class ScenarioFileTest : public ::testing::TestWithParam<std::filesystem::path> {};
+
+TEST_P(ScenarioFileTest, Loads) {
+  Expected<Scenario> s = LoadScenarioFile(GetParam().string(), CoreLoadOptions());
+  ASSERT_TRUE(s.ok()) << s.error().Format();
+  EXPECT_FALSE(s->threads.empty());
+}
+
+std::string TestNameOf(const ::testing::TestParamInfo<std::filesystem::path>& info) {
+  std::string relative =
+      std::filesystem::relative(info.param, ::gcs::testing::SourceDir() / "scenarios").string();
+  std::string name;
+  for (char c : relative.substr(0, relative.size() - 5)) {  // without ".json"
+    bool alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+    name += alnum ? c : '_';
+  }
+  return name + "_" + std::to_string(info.index);  // the index keeps names unique
+}
+
+INSTANTIATE_TEST_SUITE_P(Scenarios, ScenarioFileTest,
+                         ::testing::ValuesIn(::gcs::testing::ScenarioFiles()), TestNameOf);
+
+TEST(ScenarioLoaderTest, ExamplesUseEveryOpWorkersSpawnAndVms) {
+  std::set<Op> ops;
+  bool worker = false, spawned = false, extra_vm = false, expect_fault = false;
+  for (const std::filesystem::path& file : ::gcs::testing::ExampleFiles()) {
+    Expected<Scenario> s = LoadScenarioFile(file.string(), CoreLoadOptions());
+    ASSERT_TRUE(s.ok()) << s.error().Format();
+    for (const ThreadSpec& thread : s->threads) {
+      worker |= thread.worker;
+      spawned |= thread.spawned;
+      for (const Step& step : thread.steps)
+        ops.insert(step.op);
+    }
+    size_t workers = static_cast<size_t>(std::count_if(
+        s->threads.begin(), s->threads.end(), [](const ThreadSpec& t) { return t.worker; }));
+    extra_vm |= s->vms.size() > 1 + workers;
+    for (const Expectation& e : s->expect)
+      expect_fault |= !e.faults.empty() && e.violation;
+  }
+  for (const OpInfo& info : kOpTable) {
+    EXPECT_EQ(ops.count(info.op), 1u) << "no example uses op " << info.json;
+  }
+  EXPECT_TRUE(worker);
+  EXPECT_TRUE(spawned);
+  EXPECT_TRUE(extra_vm) << "no example introduces a VM with switch_vm";
+  EXPECT_TRUE(expect_fault) << "no example expects a violation under a fault";
+}
+
+// Variables, VMs, threads and every step field of a scenario that uses names before they are
+// bound or introduced, in other threads.
+TEST(ScenarioLoaderTest, BuildsTheModel) {
+  const char* text = R"({
+    "format": 1, "name": "model", "description": "d", "source": "s",
+    "threads": {
+      "t1": [{"op": "use", "obj": "late"}, {"op": "new", "as": "a"},
+             {"op": "switch_vm", "vm": "vmX"}, {"as": "p", "vm": "w1", "obj": "a", "op": "export"},
+             {"op": "spawn", "worker": "w1"}, {"op": "gc", "vm": "vmY"},
+             {"op": "weak", "obj": "a", "as": "wa"}],
+      "w1": {"worker": true, "steps": [
+             {"op": "use", "obj": "p"}, {"op": "switch_vm", "vm": "vmY"},
+             {"op": "new", "as": "late", "type": "subclass"},
+             {"op": "set", "obj": "late", "field": 3, "to": "late"},
+             {"op": "register", "obj": "late", "held": "a", "as": "tok"}]},
+      "w2": {"steps": [
+             {"op": "unregister", "token": "tok"}, {"op": "upgrade", "weak": "wa", "as": "a2"},
+             {"op": "switch_vm", "vm": "vmX"}, {"op": "terminate", "worker": "w1"}],
+             "worker": true},
+      "t3": {"worker": false, "steps": []}
+    },
+    "expect": [{"result": "pass"}, {"faults": ["gc-worklist-race"], "result": "leak"}]
+  })";
+  Expected<Scenario> loaded = LoadScenarioText(text, "x.json", CoreLoadOptions());
+  ASSERT_TRUE(loaded.ok()) << loaded.error().Format();
+  const Scenario& s = *loaded;
+  EXPECT_EQ(s.format, 1);
+  EXPECT_EQ(s.name, "model");
+  EXPECT_EQ(s.description, "d");
+  EXPECT_EQ(s.source, "s");
+  EXPECT_EQ(s.vms, (std::vector<std::string>{"main", "w1", "w2", "vmX", "vmY"}));
+  EXPECT_EQ(s.vars, (std::vector<VarSpec>{{"late", BindKind::kHandle},
+                                          {"a", BindKind::kHandle},
+                                          {"p", BindKind::kHandle},
+                                          {"wa", BindKind::kWeak},
+                                          {"tok", BindKind::kToken},
+                                          {"a2", BindKind::kHandle}}));
+  ASSERT_EQ(s.threads.size(), 4u);
+  EXPECT_EQ(s.TotalSteps(), 16u);
+
+  const ThreadSpec& t1 = s.threads[0];
+  EXPECT_EQ(t1.name, "t1");
+  EXPECT_FALSE(t1.worker);
+  EXPECT_FALSE(t1.spawned);
+  EXPECT_EQ(t1.vm, 0);
+  EXPECT_EQ(t1.steps, (std::vector<Step>{
+                          Step{.op = Op::kUse, .obj = 0},
+                          Step{.op = Op::kNew, .as = 1},
+                          Step{.op = Op::kSwitchVm, .vm = 3},
+                          Step{.op = Op::kExport, .obj = 1, .as = 2, .vm = 1},
+                          Step{.op = Op::kSpawn, .worker = 1},
+                          Step{.op = Op::kGc, .vm = 4},
+                          Step{.op = Op::kWeak, .obj = 1, .as = 3},
+                      }));
+  const ThreadSpec& w1 = s.threads[1];
+  EXPECT_TRUE(w1.worker);
+  EXPECT_TRUE(w1.spawned);
+  EXPECT_EQ(w1.vm, 1);
+  EXPECT_EQ(w1.steps, (std::vector<Step>{
+                          Step{.op = Op::kUse, .obj = 2},
+                          Step{.op = Op::kSwitchVm, .vm = 4},
+                          Step{.op = Op::kNew, .as = 0, .type = ObjType::kSubclass},
+                          Step{.op = Op::kSet, .obj = 0, .to = 0, .field = 3},
+                          Step{.op = Op::kRegister, .obj = 0, .as = 4, .held = 1},
+                      }));
+  const ThreadSpec& w2 = s.threads[2];
+  EXPECT_TRUE(w2.worker);
+  EXPECT_FALSE(w2.spawned);  // never named by a spawn step: starts with the run
+  EXPECT_EQ(w2.vm, 2);
+  EXPECT_EQ(w2.steps, (std::vector<Step>{
+                          Step{.op = Op::kUnregister, .token = 4},
+                          Step{.op = Op::kUpgrade, .as = 5, .weak = 3},
+                          Step{.op = Op::kSwitchVm, .vm = 3},
+                          Step{.op = Op::kTerminate, .worker = 1},
+                      }));
+  const ThreadSpec& t3 = s.threads[3];
+  EXPECT_FALSE(t3.worker);
+  EXPECT_EQ(t3.vm, 0);
+  EXPECT_TRUE(t3.steps.empty());
+
+  EXPECT_EQ(s.expect, (std::vector<Expectation>{{{}, std::nullopt},
+                                                {{"gc-worklist-race"}, ViolationKind::kLeak}}));
+}
+
+TEST(ScenarioLoaderTest, OptionalFieldsDefault) {
+  Expected<Scenario> s =
+      LoadScenarioText(WithSteps(R"({"op": "new", "as": "o", "type": "object"}, {"op": "gc"},
+                   {"op": "register", "obj": "o"}, {"op": "call", "obj": "o"})"),
+                       "x.json", CoreLoadOptions());
+  ASSERT_TRUE(s.ok()) << s.error().Format();
+  EXPECT_EQ(
+      s->threads[0].steps,
+      (std::vector<Step>{Step{.op = Op::kNew, .as = 0}, Step{.op = Op::kGc},
+                         Step{.op = Op::kRegister, .obj = 0}, Step{.op = Op::kCall, .obj = 0}}));
+  EXPECT_TRUE(s->description.empty());
+  EXPECT_TRUE(s->expect.empty());
+  EXPECT_EQ(s->vms, std::vector<std::string>{"main"});
+}
+
+TEST(ScenarioLoaderTest, RebindingAndSelfReferenceAreAllowed) {
+  // Rebinding drops the old value at run time; using and binding one name in a step is fine.
+  Expected<Scenario> s =
+      LoadScenarioText(WithSteps(R"({"op": "new", "as": "a"}, {"op": "new", "as": "a"},
+                   {"op": "clone", "obj": "a", "as": "a"}, {"op": "set", "obj": "a", "field": 0,
+                   "to": "a"})"),
+                       "x.json", CoreLoadOptions());
+  ASSERT_TRUE(s.ok()) << s.error().Format();
+  EXPECT_EQ(s->vars.size(), 1u);
+  EXPECT_EQ(s->threads[0].steps[2], (Step{.op = Op::kClone, .obj = 0, .as = 0}));
+}
+
+struct BadInput {
+  const char* what;
+  std::string text;
+  std::string message;  // the exact InputError::Format() for file "x.json"
+};
+
+std::vector<BadInput> BadInputs() {
+  std::string four_steps = R"({"op": "attach"}, {"op": "new", "as": "o"}, {"op": "yield"}, )";
+  return {
+      // The text itself.
+      {"empty", "",
+       "x.json: line 1 column 1: syntax error: unexpected end of input; expected '[', '{', or a "
+       "literal"},
+      {"truncated", R"({"format": 1, "name": "t", "threads": {"t1": [{"op": "new", "as": "o"})",
+       "x.json: line 1 column 71: syntax error: unexpected end of input; expected ']'"},
+      {"truncated in a string", "{\"format\": 1, \"na",
+       "x.json: line 1 column 18: syntax error: invalid string: missing closing quote; last "
+       "read: '\"na'; expected string literal"},
+      {"syntax error on line 3", "{\"format\": 1,\n\"name\": \"t\",\n  \"threads\": {\"t1\" []}}",
+       "x.json: line 3 column 20: syntax error: unexpected '['; expected ':'"},
+      {"NaN", R"({"format": NaN})",
+       "x.json: line 1 column 12: syntax error: invalid literal; last read: '\"format\": N'"},
+      {"trailing garbage", WithSteps("") + " x",
+       "x.json: line 1 column 51: syntax error: invalid literal; last read: '\"t1\": []}} x'; "
+       "expected end of input"},
+      {"huge float", R"({"format": 1e999})",
+       "x.json: line 1 column 16: number overflow parsing '1e999'"},
+      {"deep nesting",
+       R"({"format": 1, "name": "t", "threads": {"t1": [[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]}})",
+       "x.json: line 1 column 60: nesting deeper than 16 levels"},
+      {"duplicate step key", WithSteps(R"({"op": "new", "as": "o", "as": "p"})"),
+       "x.json: /threads/t1/0: duplicate key \"as\""},
+      {"duplicate top-level key", R"({"format": 1, "format": 1})",
+       "x.json: duplicate key \"format\""},
+      {"duplicate thread", WithThreads(R"({"t1": [], "t2": [], "t1": []})"),
+       "x.json: /threads: duplicate thread name \"t1\""},
+      // The top level.
+      {"top level array", "[]", "x.json: expected the top level to be an object, got an array"},
+      {"top level string", "\"scenario\"",
+       "x.json: expected the top level to be an object, got a string"},
+      {"no format", R"({"name": "t", "threads": {}})", "x.json: missing required field \"format\""},
+      {"format string", R"({"format": "1"})", "x.json: /format: expected an integer, got a string"},
+      {"format float", R"({"format": 1.0})", "x.json: /format: expected an integer, got 1.0"},
+      {"format huge", R"({"format": 100000000000000000000})",
+       "x.json: /format: expected an integer, got 1e+20"},
+      {"format 2 before unknown fields", R"({"format": 2, "steps": []})",
+       "x.json: /format: unsupported format 2 (this gcstress reads format 1)"},
+      {"format 0", R"({"format": 0})",
+       "x.json: /format: unsupported format 0 (this gcstress reads format 1)"},
+      {"unknown top-level field", R"({"format": 1, "name": "t", "thread": {}})",
+       "x.json: unknown field \"thread\""},
+      {"no name", R"({"format": 1, "threads": {}})", "x.json: missing required field \"name\""},
+      {"empty name", R"({"format": 1, "name": ""})", "x.json: /name: scenario name \"\" is empty"},
+      {"bad name", R"({"format": 1, "name": "my scenario"})",
+       "x.json: /name: scenario name \"my scenario\" may only contain letters, digits, '_', '-' "
+       "and '.'"},
+      {"description number", R"({"format": 1, "name": "t", "description": 3})",
+       "x.json: /description: expected a string, got 3"},
+      {"source null", R"({"format": 1, "name": "t", "source": null})",
+       "x.json: /source: expected a string, got null"},
+      {"no threads", R"({"format": 1, "name": "t"})", "x.json: missing required field \"threads\""},
+      // Threads.
+      {"threads array", WithThreads("[]"),
+       "x.json: /threads: expected an object of threads, got an array"},
+      {"threads empty", WithThreads("{}"), "x.json: /threads: no threads"},
+      {"thread name empty", WithThreads(R"({"": []})"),
+       "x.json: /threads: thread name \"\" is empty"},
+      {"thread name slash", WithThreads(R"({"a/b": []})"),
+       "x.json: /threads: thread name \"a/b\" may only contain letters, digits, '_', '-' and "
+       "'.'"},
+      {"thread value number", WithThreads(R"({"t1": 3})"),
+       "x.json: /threads/t1: expected an array of steps or an object {\"worker\": ..., \"steps\": "
+       "[...]}, got 3"},
+      {"worker unknown field", WithThreads(R"({"w1": {"worker": true, "step": []}})"),
+       "x.json: /threads/w1: unknown field \"step\""},
+      {"worker without steps", WithThreads(R"({"w1": {"worker": true}})"),
+       "x.json: /threads/w1: missing required field \"steps\""},
+      {"worker flag string", WithThreads(R"({"w1": {"worker": "yes", "steps": []}})"),
+       "x.json: /threads/w1/worker: expected true or false, got a string"},
+      {"worker steps object", WithThreads(R"({"w1": {"worker": true, "steps": {}}})"),
+       "x.json: /threads/w1/steps: expected an array of steps, got an object"},
+      {"worker named main", WithThreads(R"({"main": {"worker": true, "steps": []}})"),
+       "x.json: /threads/main: a worker cannot be named \"main\" (the main VM)"},
+      // Steps.
+      {"step array", WithSteps("[]"),
+       "x.json: /threads/t1/0: expected a step object, got an array"},
+      {"step without op", WithSteps(R"({"as": "o"})"),
+       "x.json: /threads/t1/0: missing required field \"op\""},
+      {"op number", WithSteps(R"({"op": 3})"),
+       "x.json: /threads/t1/0/op: expected a string, got 3"},
+      {"unknown op", WithThreads(R"({"main": [)" + four_steps + R"({"op": "clnoe"}]})"),
+       "x.json: /threads/main/3/op: unknown op \"clnoe\""},
+      {"unknown op in a worker",
+       WithThreads(R"({"w1": {"worker": true, "steps": [)" + four_steps + R"({"op": "clnoe"}]}})"),
+       "x.json: /threads/w1/steps/3/op: unknown op \"clnoe\""},
+      {"unknown step field", WithSteps(R"({"op": "yield", "bogus": 1})"),
+       "x.json: /threads/t1/0: unknown field \"bogus\""},
+      {"field of another op", WithSteps(R"({"op": "new", "obj": "o", "as": "o"})"),
+       "x.json: /threads/t1/0: op \"new\" has no field \"obj\""},
+      {"missing required field",
+       WithSteps(R"({"op": "new", "as": "o"}, {"op": "clone", "obj": "o"})"),
+       "x.json: /threads/t1/1: op \"clone\" is missing required field \"as\""},
+      {"variable number", WithSteps(R"({"op": "drop", "obj": 1})"),
+       "x.json: /threads/t1/0/obj: expected a string, got 1"},
+      {"variable name bad", WithSteps(R"({"op": "new", "as": "a b"})"),
+       "x.json: /threads/t1/0/as: variable name \"a b\" may only contain letters, digits, '_', "
+       "'-' and '.'"},
+      {"variable name too long",
+       WithSteps(R"({"op": "new", "as": ")" + std::string(65, 'v') + "\"}"),
+       "x.json: /threads/t1/0/as: variable name \"" + std::string(64, 'v') +
+           "...\" is longer than 64 characters"},
+      {"field index float",
+       WithSteps(R"({"op": "new", "as": "o"}, {"op": "clear", "obj": "o", "field": 1.5})"),
+       "x.json: /threads/t1/1/field: expected an integer, got 1.5"},
+      {"field index string",
+       WithSteps(R"({"op": "new", "as": "o"}, {"op": "clear", "obj": "o", "field": "1"})"),
+       "x.json: /threads/t1/1/field: expected an integer, got a string"},
+      {"field index 4",
+       WithSteps(R"({"op": "new", "as": "o"}, {"op": "clear", "obj": "o", "field": 4})"),
+       "x.json: /threads/t1/1/field: field index 4 is out of range [0, 4)"},
+      {"field index -1",
+       WithSteps(R"({"op": "new", "as": "o"}, {"op": "clear", "obj": "o", "field": -1})"),
+       "x.json: /threads/t1/1/field: field index -1 is out of range [0, 4)"},
+      {"field index huge",
+       WithSteps(
+           R"({"op": "new", "as": "o"}, {"op": "clear", "obj": "o", "field": 18446744073709551615})"),
+       "x.json: /threads/t1/1/field: field index 18446744073709551615 is out of range [0, 4)"},
+      {"unknown type", WithSteps(R"({"op": "new", "as": "o", "type": "struct"})"),
+       "x.json: /threads/t1/0/type: unknown type \"struct\" (expected \"object\" or \"subclass\")"},
+      // Names across the scenario.
+      {"never bound", WithSteps(R"({"op": "drop", "obj": "x"})"),
+       "x.json: /threads/t1/0/obj: variable \"x\" is never bound"},
+      {"bound with two kinds",
+       WithSteps(
+           R"({"op": "new", "as": "w"}, {"op": "new", "as": "o"}, {"op": "weak", "obj": "o", "as": "w"})"),
+       "x.json: /threads/t1/2/as: variable \"w\" is bound to a weak reference here but to a "
+       "handle at /threads/t1/0/as"},
+      {"handle used as weak",
+       WithSteps(R"({"op": "new", "as": "o"}, {"op": "upgrade", "weak": "o", "as": "h"})"),
+       "x.json: /threads/t1/1/weak: variable \"o\" holds a handle, not a weak reference"},
+      {"token used as handle",
+       WithSteps(
+           R"({"op": "new", "as": "o"}, {"op": "register", "obj": "o", "as": "tok"}, {"op": "use", "obj": "tok"})"),
+       "x.json: /threads/t1/2/obj: variable \"tok\" holds a registry token, not a handle"},
+      {"unknown VM for gc", WithSteps(R"({"op": "gc", "vm": "vm9"})"),
+       "x.json: /threads/t1/0/vm: unknown VM \"vm9\" (not \"main\", a worker or a name some "
+       "switch_vm introduces)"},
+      {"unknown VM for destroy_vm",
+       WithSteps(R"({"op": "switch_vm", "vm": "vm1"}, {"op": "destroy_vm", "vm": "vm2"})"),
+       "x.json: /threads/t1/1/vm: unknown VM \"vm2\" (not \"main\", a worker or a name some "
+       "switch_vm introduces)"},
+      {"plain thread is not a VM",
+       WithThreads(R"({"t1": [{"op": "enumerate", "vm": "t2"}], "t2": []})"),
+       "x.json: /threads/t1/0/vm: unknown VM \"t2\" (not \"main\", a worker or a name some "
+       "switch_vm introduces)"},
+      {"switch_vm empty name", WithSteps(R"({"op": "switch_vm", "vm": ""})"),
+       "x.json: /threads/t1/0/vm: VM name \"\" is empty"},
+      {"unknown worker", WithSteps(R"({"op": "spawn", "worker": "w9"})"),
+       "x.json: /threads/t1/0/worker: unknown worker \"w9\""},
+      {"spawn a plain thread",
+       WithThreads(R"({"t1": [{"op": "spawn", "worker": "t2"}], "t2": []})"),
+       "x.json: /threads/t1/0/worker: thread \"t2\" is not a worker"},
+      {"worker spawns itself",
+       WithThreads(R"({"w1": {"worker": true, "steps": [{"op": "spawn", "worker": "w1"}]}})"),
+       "x.json: /threads/w1/steps/0/worker: worker \"w1\" cannot spawn itself"},
+      // Expect.
+      {"expect object", WithExpect("{}"), "x.json: /expect: expected an array, got an object"},
+      {"expect entry number", WithExpect("[3]"),
+       "x.json: /expect/0: expected an object {\"faults\": [...], \"result\": ...}, got 3"},
+      {"expect unknown field", WithExpect(R"([{"fault": [], "result": "pass"}])"),
+       "x.json: /expect/0: unknown field \"fault\""},
+      {"expect without result", WithExpect(R"([{"faults": []}])"),
+       "x.json: /expect/0: missing required field \"result\""},
+      {"expect result null", WithExpect(R"([{"result": null}])"),
+       "x.json: /expect/0/result: expected a string, got null"},
+      {"unknown result", WithExpect(R"([{"faults": [], "result": "boom"}])"),
+       "x.json: /expect/0/result: unknown result \"boom\" (expected \"pass\" or a violation kind)"},
+      {"expect-mismatch result", WithExpect(R"([{"result": "expect-mismatch"}])"),
+       "x.json: /expect/0/result: result \"expect-mismatch\" cannot be expected"},
+      {"faults string", WithExpect(R"([{"faults": "gc-worklist-race", "result": "leak"}])"),
+       "x.json: /expect/0/faults: expected an array of fault names, got a string"},
+      {"fault number", WithExpect(R"([{"faults": [1], "result": "leak"}])"),
+       "x.json: /expect/0/faults/0: expected a string, got 1"},
+      {"unknown fault", WithExpect(R"([{"faults": ["some-fault"], "result": "double-free"}])"),
+       "x.json: /expect/0/faults/0: unknown fault \"some-fault\" for target \"core\""},
+      {"fault twice",
+       WithExpect(R"([{"faults": ["gc-worklist-race", "gc-worklist-race"], "result": "leak"}])"),
+       "x.json: /expect/0/faults/1: fault \"gc-worklist-race\" is listed twice"},
+      {"same fault set twice",
+       WithExpect(R"([{"result": "pass"}, {"faults": ["gc-worklist-race", "proxy-shared-table"],
+                     "result": "leak"}, {"faults": ["proxy-shared-table", "gc-worklist-race"],
+                     "result": "premature-collection"}])"),
+       "x.json: /expect/2: the same faults as /expect/1; expect one result per fault set"},
+  };
+}
+
+TEST(ScenarioLoaderTest, BadInputsHaveExactMessages) {
+  std::vector<BadInput> inputs = BadInputs();
+  EXPECT_GE(inputs.size(), 40u);
+  std::set<std::string> messages;
+  for (const BadInput& input : inputs) {
+    EXPECT_EQ(LoadError(input.text), input.message) << input.what << "\n" << input.text;
+    EXPECT_TRUE(messages.insert(input.message).second) << "two rows test the same message";
+  }
+}
+
+TEST(ScenarioLoaderTest, UnsupportedOpsNameTheTarget) {
+  LoadOptions cpython = CoreLoadOptions();
+  cpython.target = "cpython";
+  cpython.supported_ops = *BuiltinTargetOps("cpython");
+  std::string text = WithThreads(R"({"t1": [{"op": "new", "as": "o"}, {"op": "gc"},
+      {"op": "export", "obj": "o", "vm": "main", "as": "p"}]})");
+  EXPECT_EQ(LoadError(text, cpython),
+            "x.json: /threads/t1/2/op: op \"export\" is not supported by target \"cpython\"");
+  EXPECT_EQ(LoadError(text), "(loaded)");
+  cpython.known_faults.clear();
+  EXPECT_EQ(
+      LoadError(WithExpect(R"([{"faults": ["gc-worklist-race"], "result": "leak"}])"), cpython),
+      "x.json: /expect/0/faults/0: unknown fault \"gc-worklist-race\" for target \"cpython\"");
+  EXPECT_EQ(LoadError(WithExpect(R"([{"faults": [], "result": "pass"}])"), cpython), "(loaded)");
+}
+
+std::string Repeat(const std::string& item, size_t n) {
+  std::string out;
+  for (size_t i = 0; i < n; ++i)
+    out += (i ? ", " : "") + item;
+  return out;
+}
+
+TEST(ScenarioLoaderTest, Limits) {
+  std::string threads;
+  for (int i = 0; i <= kMaxThreads; ++i)
+    threads += (i ? ", \"t" : "\"t") + std::to_string(i) + "\": []";
+  EXPECT_EQ(LoadError(WithThreads("{" + threads + "}")),
+            "x.json: /threads: 17 threads; at most 16 are allowed");
+
+  std::string yields = Repeat(R"({"op": "yield"})", kMaxSteps / 2);
+  EXPECT_EQ(LoadError(WithThreads("{\"a\": [" + yields + "], \"b\": [" + yields + "]}")),
+            "(loaded)");
+  EXPECT_EQ(LoadError(WithThreads("{\"a\": [" + yields + "], \"b\": [" + yields +
+                                  ", {\"op\": \"yield\"}]}")),
+            "x.json: /threads/b/32768: more than 65536 steps in all threads");
+
+  std::string news;
+  for (size_t i = 0; i <= kMaxVars; ++i) {
+    news += (i ? ", " : "") + std::string(R"({"op": "new", "as": "v)") + std::to_string(i) + "\"}";
+  }
+  EXPECT_EQ(LoadError(WithSteps(news)), "x.json: /threads/t1/4096/as: more than 4096 variables");
+
+  std::string switches;
+  for (size_t i = 0; i < kMaxVms; ++i) {
+    switches += (i ? ", " : "") + std::string(R"({"op": "switch_vm", "vm": "vm)") +
+                std::to_string(i) + "\"}";
+  }
+  EXPECT_EQ(LoadError(WithSteps(switches)), "x.json: /threads/t1/255/vm: more than 256 VMs");
+
+  EXPECT_EQ(
+      LoadError(WithExpect("[" + Repeat(R"({"result": "pass"})", kMaxExpectations + 1) + "]")),
+      "x.json: /expect: 257 entries; at most 256 are allowed");
+
+  EXPECT_EQ(LoadError(R"({"format": 1, "name": ")" + std::string(65, 'n') + "\"}"),
+            "x.json: /name: scenario name \"" + std::string(64, 'n') +
+                "...\" is longer than 64 characters");
+  EXPECT_EQ(LoadError(R"({"format": 1, "name": ")" + std::string(64, 'n') +
+                      R"(", "description": ")" + std::string(4097, 'd') + "\"}"),
+            "x.json: /description: longer than 4096 bytes");
+  std::string big = WithSteps("") + std::string(kMaxInputBytes, ' ');
+  EXPECT_EQ(LoadError(big), "x.json: input is larger than 16777216 bytes");
+}
+
+TEST(ScenarioLoaderTest, EmbeddedScenarioReportsPointersUnderItsPrefix) {
+  nlohmann::ordered_json repro = nlohmann::ordered_json::parse(R"({"scenario": {"format": 1,
+      "name": "t", "threads": {"t1": [{"op": "new", "as": "w"}, {"op": "weak", "obj": "w",
+      "as": "w"}]}}})");
+  Expected<Scenario> s =
+      ScenarioFromJson(repro["scenario"], "r.json", "/scenario", CoreLoadOptions());
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.error().Format(),
+            "r.json: /scenario/threads/t1/1/as: variable \"w\" is bound to a weak reference here "
+            "but to a handle at /scenario/threads/t1/0/as");
+  s = ScenarioFromJson(nlohmann::ordered_json::array(), "r.json", "/scenario", CoreLoadOptions());
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.error().Format(),
+            "r.json: /scenario: expected the top level to be an object, got an array");
+
+  Expected<nlohmann::ordered_json> dup =
+      ParseJson(R"({"scenario": {"threads": {"a": [], "a": []}}})", "r.json",
+                ScenarioJsonReadOptions("/scenario"));
+  ASSERT_FALSE(dup.ok());
+  EXPECT_EQ(dup.error().Format(), "r.json: /scenario/threads: duplicate thread name \"a\"");
+}
+
+TEST(ScenarioLoaderTest, LoadScenarioFileReportsUnreadableFiles) {
+  std::filesystem::path missing = ::gcs::testing::SourceDir() / "scenarios" / "no-such-file.json";
+  Expected<Scenario> s = LoadScenarioFile(missing.string(), CoreLoadOptions());
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.error().Format(), missing.string() + ": cannot open: No such file or directory");
+}
+
+}  // namespace
+}  // namespace gcs
