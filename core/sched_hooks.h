@@ -17,8 +17,12 @@ enum class ResourceKind : uint8_t {
 constexpr ResourceId MakeResource(ResourceKind kind, uint32_t index) {
   return (static_cast<uint64_t>(kind) << 32) | index;
 }
-constexpr ResourceKind ResourceKindOf(ResourceId r) { return static_cast<ResourceKind>(r >> 32); }
-constexpr uint32_t ResourceIndexOf(ResourceId r) { return static_cast<uint32_t>(r); }
+constexpr ResourceKind ResourceKindOf(ResourceId r) {
+  return static_cast<ResourceKind>(r >> 32);
+}
+constexpr uint32_t ResourceIndexOf(ResourceId r) {
+  return static_cast<uint32_t>(r);
+}
 
 // The harness's view into the core's concurrency. The core calls these; it never knows who
 // implements them (the deterministic scheduler, the free-mode yielder, a test).
@@ -46,8 +50,8 @@ class SchedHooks {
 }  // namespace gcs::core
 
 // A schedule point. With no hooks installed it costs one well-predicted branch.
-#define GCS_SCHED_POINT(hooks, site)                  \
-  do {                                                \
-    ::gcs::core::SchedHooks* gcs_hooks_ = (hooks);    \
+#define GCS_SCHED_POINT(hooks, site)                    \
+  do {                                                  \
+    ::gcs::core::SchedHooks* gcs_hooks_ = (hooks);      \
     if (gcs_hooks_ != nullptr) gcs_hooks_->Point(site); \
   } while (0)
