@@ -1,0 +1,76 @@
+// gcstress scheduler — PctStrategy: priorities, change points, and the adaptive step estimate.
+#include "harness/scheduler/pct.h"
+
+#include <algorithm>
+#include <numeric>
+
+#include "core/check.h"
+
+namespace gcs::sched {
+
+namespace {
+constexpr uint64_t kChoiceStream = 1;
+constexpr uint64_t kDrawStream = 2;
+}  // namespace
+
+PctStrategy::PctStrategy(uint32_t depth, uint64_t initial_steps)
+    : depth_(depth), step_estimate_(initial_steps) {
+  GCS_CHECK(depth >= 1);
+  GCS_CHECK(initial_steps >= 1);
+}
+
+std::string PctStrategy::Spec() const {
+  return "pct:depth=" + std::to_string(depth_) + ",steps=" + std::to_string(step_estimate_);
+}
+
+void PctStrategy::BeginExecution(uint64_t seed, uint32_t num_threads) {
+  // Fold in the execution that just ended (whether or not EndExecution was called).
+  if (started_) max_steps_seen_ = std::max(max_steps_seen_, steps_);
+  started_ = true;
+  if (max_steps_seen_ > 0) step_estimate_ = max_steps_seen_;
+  steps_ = 0;
+  choices_.Seed(DeriveSeed(seed, kChoiceStream));
+  draws_.Seed(DeriveSeed(seed, kDrawStream));
+
+  // Initial priorities: a uniformly random permutation of d .. d+n-1 (Fisher-Yates).
+  priorities_.resize(num_threads);
+  std::iota(priorities_.begin(), priorities_.end(), uint64_t{depth_});
+  for (uint32_t i = num_threads; i > 1; --i) {
+    std::swap(priorities_[i - 1], priorities_[choices_.Below(i)]);
+  }
+
+  // d-1 distinct change points in [1, k] (fewer if k is smaller: a step holds at most one).
+  change_points_.clear();
+  const uint64_t wanted = std::min<uint64_t>(depth_ - 1, step_estimate_);
+  while (change_points_.size() < wanted) {
+    const uint64_t step = 1 + choices_.Below(step_estimate_);
+    if (std::find(change_points_.begin(), change_points_.end(), step) == change_points_.end()) {
+      change_points_.push_back(step);
+    }
+  }
+  std::sort(change_points_.begin(), change_points_.end());
+  next_change_ = 0;
+}
+
+ThreadIndex PctStrategy::NextThread(std::span<const ThreadIndex> runnable, ThreadIndex current,
+                                    bool /*current_runnable*/) {
+  GCS_CHECK(!runnable.empty());
+  GCS_CHECK_MSG(current == kNoThread || current < priorities_.size(),
+                "NextThread before BeginExecution");
+  if (current != kNoThread) ++steps_;
+  if (current != kNoThread && next_change_ < change_points_.size() &&
+      change_points_[next_change_] == steps_) {
+    ++next_change_;
+    // The j-th change point (j = next_change_) demotes to d-j: below every initial priority
+    // (>= d) and below every thread demoted earlier (d-1 .. d-j+1).
+    priorities_[current] = depth_ - next_change_;
+  }
+  ThreadIndex best = runnable.front();
+  for (ThreadIndex t : runnable) {
+    GCS_CHECK(t < priorities_.size());
+    if (priorities_[t] > priorities_[best]) best = t;
+  }
+  return best;
+}
+
+}  // namespace gcs::sched

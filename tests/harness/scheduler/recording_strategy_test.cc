@@ -1,0 +1,82 @@
+// gcstress scheduler — tests: RecordingStrategy: forwards, records in order, enforces the contract.
+#include "harness/scheduler/recording_strategy.h"
+
+#include <gtest/gtest.h>
+
+#include <vector>
+
+#include "harness/scheduler/pct.h"
+
+namespace gcs::sched {
+namespace {
+
+// Answers from a script, to check what the recorder does with each answer.
+class ScriptedStrategy final : public Strategy {
+ public:
+  std::string Spec() const override { return "scripted:begun=" + std::to_string(begun_); }
+  void BeginExecution(uint64_t, uint32_t) override { ++begun_; }
+  ThreadIndex NextThread(std::span<const ThreadIndex>, ThreadIndex, bool) override {
+    return threads_[next_thread_++];
+  }
+  uint64_t NextU64() override { return 1000 + draws_++; }
+  bool EndExecution() override { return false; }
+
+  std::vector<ThreadIndex> threads_;
+  size_t next_thread_ = 0;
+  uint64_t draws_ = 0;
+  int begun_ = 0;
+};
+
+TEST(RecordingStrategy, RecordsChoicesAndDrawsInOrder) {
+  ScriptedStrategy inner;
+  inner.threads_ = {2, 0};
+  RecordingStrategy recorder(inner);
+  recorder.BeginExecution(77, 3);
+  const ThreadIndex all[] = {0, 1, 2};
+  EXPECT_EQ(recorder.NextThread(all, 1, true), 2u);
+  EXPECT_EQ(recorder.NextU64(), 1000u);
+  EXPECT_EQ(recorder.NextThread(all, 2, false), 0u);
+  EXPECT_FALSE(recorder.EndExecution());
+
+  const Schedule s = recorder.TakeSchedule();
+  EXPECT_EQ(s.seed, 77u);
+  // The spec is taken after the inner BeginExecution.
+  EXPECT_EQ(s.strategy, "scripted:begun=1");
+  EXPECT_EQ(s.decisions,
+            (std::vector<Decision>{ThreadDecision(2), DrawDecision(1000), ThreadDecision(0)}));
+  EXPECT_TRUE(recorder.schedule().decisions.empty());
+}
+
+TEST(RecordingStrategy, NewExecutionStartsAnEmptySchedule) {
+  ScriptedStrategy inner;
+  inner.threads_ = {1, 1};
+  RecordingStrategy recorder(inner);
+  const ThreadIndex all[] = {0, 1};
+  recorder.BeginExecution(1, 2);
+  recorder.NextThread(all, 0, true);
+  recorder.BeginExecution(2, 2);
+  EXPECT_EQ(recorder.schedule().seed, 2u);
+  EXPECT_EQ(recorder.schedule().strategy, "scripted:begun=2");
+  EXPECT_TRUE(recorder.schedule().decisions.empty());
+}
+
+TEST(RecordingStrategy, RecordsPctStepEstimateChosenAtBegin) {
+  PctStrategy pct(3, 64);
+  RecordingStrategy recorder(pct);
+  recorder.BeginExecution(5, 2);
+  EXPECT_EQ(recorder.schedule().strategy, "pct:depth=3,steps=64");
+}
+
+TEST(RecordingStrategyDeathTest, ChoiceOutsideTheRunnableSetIsABug) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  ScriptedStrategy inner;
+  inner.threads_ = {5};
+  RecordingStrategy recorder(inner);
+  recorder.BeginExecution(1, 6);
+  const ThreadIndex runnable[] = {0, 1};
+  EXPECT_DEATH(recorder.NextThread(runnable, 0, true),
+               "strategy chose a thread that is not runnable");
+}
+
+}  // namespace
+}  // namespace gcs::sched
