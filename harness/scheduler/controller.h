@@ -1,0 +1,183 @@
+// gcstress scheduler — Controller: runs a program's threads one at a time under a Strategy.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <exception>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <span>
+#include <vector>
+
+#include "core/sched_hooks.h"
+#include "harness/scheduler/handoff.h"
+#include "harness/scheduler/recording_strategy.h"
+#include "harness/scheduler/schedule.h"
+#include "harness/scheduler/strategy.h"
+
+namespace gcs::sched {
+
+// The deterministic executor.
+//
+// Each thread of the program runs on a real OS thread taken from a pool (so thread-local state in
+// real targets behaves), but exactly one of them runs at any moment: the others are parked on
+// their HandoffSlot. A running thread gives up control only at a hook — Point, Wait, or the end
+// of its body — and there the controller picks who runs next (asking the strategy iff two or more
+// threads are runnable) and passes the baton. Every decision therefore depends only on the
+// strategy, its seed and what the bodies do; OS timing can delay a handoff but never change it.
+//
+// Thread states, within one execution:
+//
+//   disabled  not started and not yet allowed to: start_enabled[t] was false and nobody has
+//             called Enable(t). Never scheduled. A thread still disabled when the execution ends
+//             simply never ran — that is not a deadlock.
+//   runnable  may be chosen at the next decision: either not started yet (its body begins when
+//             chosen) or parked inside Point / a Wait that was signalled.
+//   running   the one thread executing; it alone touches the controller's state.
+//   blocked   parked in Wait(resource) until some thread calls Signal(resource).
+//   finished  its body returned (or unwound).
+//
+//   disabled --Enable--> runnable <--decision--> running --Wait--> blocked --Signal--> runnable
+//                                                running --body returns--> finished
+//
+// A decision happens at the start (which enabled thread runs first: current == kNoThread, site
+// "start") and at every hook: in Point the running thread stays runnable; in Wait it is blocked;
+// at the end of a body it is finished. If no thread is runnable then: all started
+// threads finished -> kCompleted; some are blocked -> kDeadlock (live threads, none can run).
+//
+// Teardown. On deadlock, Abort() or a body throwing, the execution is torn down: every body still
+// parked is resumed, one at a time in index order, and ExecutionAborted is thrown out of the
+// Point/Wait it was parked in, so its stack unwinds through the body's own destructors. While
+// tearing down, hooks called during that unwinding (a destructor doing a Point) return at once
+// instead of throwing again. Run returns only when every body is back in the pool. A body must
+// let ExecutionAborted propagate (catching it and calling hooks again just gets it thrown again).
+class ExecutionAborted {};
+
+struct BlockedThread {
+  ThreadIndex thread = 0;
+  core::ResourceId resource = 0;
+
+  friend bool operator==(const BlockedThread&, const BlockedThread&) = default;
+};
+
+struct ExecutionResult {
+  enum class Outcome { kCompleted, kDeadlock, kAborted };
+
+  Outcome outcome = Outcome::kCompleted;
+  Schedule schedule;                   // seed, strategy spec, every decision taken
+  std::vector<BlockedThread> blocked;  // for kDeadlock: who waits on what, sorted by thread
+  uint64_t points = 0;                 // schedule points passed (Point and Wait calls)
+  bool strategy_exhausted = false;     // the strategy's EndExecution() returned false
+};
+
+// "completed", "deadlock", "aborted".
+const char* OutcomeName(ExecutionResult::Outcome outcome);
+
+// Sees every decision as it is made (for traces and timelines). Called by the running thread at
+// each Point ("site" as given), Wait (site "wait") and body end (site "finish"), and by the Run
+// caller for the first thread (site "start", from == kNoThread), with `to` the thread that runs
+// next (== from when it keeps running). Not called when nobody is runnable.
+class DecisionListener {
+ public:
+  virtual ~DecisionListener() = default;
+  virtual void OnDecision(uint64_t point, const char* site, ThreadIndex from, ThreadIndex to) = 0;
+};
+
+class Controller final : public core::SchedHooks {
+ public:
+  // Upper bound on threads per execution (the pool never grows beyond it).
+  static constexpr uint32_t kMaxThreads = 256;
+
+  Controller();
+  ~Controller() override;  // stops and joins the pool
+  Controller(const Controller&) = delete;
+  Controller& operator=(const Controller&) = delete;
+
+  // Runs body(t) for t in [0, n) on pool threads, one at a time, under `strategy`. Threads whose
+  // start_enabled[t] is false do not start until some body calls Enable(t) (a worker being
+  // spawned); an empty span means all start enabled. Which enabled thread starts first is the
+  // first decision (current == kNoThread, site "start"). Calls
+  // strategy.BeginExecution(seed, n) before and EndExecution() after. A body that throws
+  // anything but ExecutionAborted aborts the execution and, once every body is back, the
+  // exception is rethrown from here. Not reentrant; not callable from a body.
+  ExecutionResult Run(uint32_t n, std::span<const bool> start_enabled, Strategy& strategy,
+                      uint64_t seed, const std::function<void(ThreadIndex)>& body);
+
+  // The hooks, callable only by the running thread of an execution (GCS_CHECK).
+  // A schedule point: the strategy may switch to another runnable thread.
+  void Point(const char* site) override;
+  // Blocks the caller on `resource` and runs someone else; returns once it was signalled and
+  // chosen again. With nobody left runnable it is a deadlock: ExecutionAborted is thrown.
+  void Wait(core::ResourceId resource) override;
+  // Makes every thread blocked on `resource` runnable. Never switches.
+  void Signal(core::ResourceId resource) override;
+
+  // Lets a disabled thread start (it becomes runnable; no switch). No-op if already enabled.
+  void Enable(ThreadIndex thread);
+  // The running thread.
+  ThreadIndex Current() const;
+  // A draw from the strategy, recorded in the schedule like a thread choice.
+  uint64_t NextU64();
+  // Ends the execution from a body (outcome kAborted): throws ExecutionAborted here, and every
+  // other parked body unwinds the same way. Do not call from a destructor.
+  [[noreturn]] void Abort();
+
+  // For traces; set between executions. nullptr to stop.
+  void SetListener(DecisionListener* listener) { listener_ = listener; }
+
+  // Points passed over the controller's lifetime; monotone, readable from any thread (a
+  // watchdog compares two readings to tell a hung body from a slow one).
+  uint64_t Progress() const { return progress_.load(std::memory_order_relaxed); }
+
+  // OS threads in the pool (grows to the largest n run so far, then stays).
+  size_t PoolSize() const { return workers_.size(); }
+
+ private:
+  enum class ThreadState : uint8_t { kDisabled, kRunnable, kRunning, kBlocked, kFinished };
+
+  struct Worker;
+  struct ThreadSlot {
+    ThreadState state = ThreadState::kDisabled;
+    bool started = false;  // its body has begun (so it is parked in a hook unless finished)
+    core::ResourceId waiting_on = 0;
+  };
+
+  void EnsurePool(uint32_t n);
+  void WorkerLoop(Worker& worker);
+  void RunBody(ThreadIndex thread);
+  ThreadIndex CheckRunning() const;
+  void CountPoint();
+  ThreadIndex Decide(ThreadIndex from, bool from_runnable, const char* site);
+  void Dispatch(ThreadIndex thread);
+  void ParkUntilDispatched();
+  void StartTeardown(ExecutionResult::Outcome outcome);
+  void RecordDeadlock();
+  void ContinueTeardown();
+  static void ThrowAbortedUnlessUnwinding();
+
+  // The thread-local identity of a pool thread: which controller and which worker it is.
+  static thread_local Worker* current_worker_;
+
+  std::vector<std::unique_ptr<Worker>> workers_;
+  HandoffSlot caller_;  // the thread inside Run() waits here for the execution to end
+  bool shutdown_ = false;
+  std::atomic<bool> in_run_{false};
+  DecisionListener* listener_ = nullptr;
+  std::atomic<uint64_t> progress_{0};
+
+  // Execution state. Touched only by the thread holding the baton — the running thread, or the
+  // Run() caller between executions; the handoff's release/acquire orders it, no lock needed.
+  const std::function<void(ThreadIndex)>* body_ = nullptr;
+  std::optional<RecordingStrategy> recording_;
+  std::vector<ThreadSlot> threads_;
+  std::vector<ThreadIndex> runnable_;  // scratch for Decide, kept to avoid allocating per point
+  ThreadIndex running_ = kNoThread;
+  bool aborting_ = false;
+  ExecutionResult::Outcome outcome_ = ExecutionResult::Outcome::kCompleted;
+  std::vector<BlockedThread> blocked_;
+  std::exception_ptr failure_;
+  uint64_t points_ = 0;
+};
+
+}  // namespace gcs::sched

@@ -1,0 +1,76 @@
+// gcstress scheduler — HandoffSlot: spin with pause, then FUTEX_WAIT/WAKE_PRIVATE on the slot word.
+#include "harness/scheduler/handoff.h"
+
+#include <linux/futex.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+#include "core/check.h"
+
+namespace gcs::sched {
+namespace {
+
+static_assert(sizeof(std::atomic<uint32_t>) == sizeof(uint32_t) &&
+                  std::atomic<uint32_t>::is_always_lock_free,
+              "the futex syscall needs the atomic to be a plain 32-bit word");
+
+uint32_t* FutexWord(std::atomic<uint32_t>& word) {
+  return reinterpret_cast<uint32_t*>(&word);
+}
+
+void FutexWait(std::atomic<uint32_t>& word, uint32_t expected) {
+  const long rc =
+      syscall(SYS_futex, FutexWord(word), FUTEX_WAIT_PRIVATE, expected, nullptr, nullptr, 0);
+  // EAGAIN: the word changed before we slept (the grant raced us); EINTR: a signal. Both mean
+  // "re-check the word", which the caller does.
+  GCS_CHECK_MSG(rc == 0 || errno == EAGAIN || errno == EINTR, "FUTEX_WAIT failed");
+}
+
+void FutexWakeOne(std::atomic<uint32_t>& word) {
+  const long rc = syscall(SYS_futex, FutexWord(word), FUTEX_WAKE_PRIVATE, 1, nullptr, nullptr, 0);
+  GCS_CHECK_MSG(rc >= 0, "FUTEX_WAKE failed");
+}
+
+}  // namespace
+
+void CpuRelax() {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#elif defined(__aarch64__)
+  asm volatile("yield" ::: "memory");
+#endif
+}
+
+void HandoffSlot::Grant() {
+  // exchange, not store: we must learn atomically whether the waiter already went to sleep.
+  const uint32_t previous = word_.exchange(kGranted, std::memory_order_acq_rel);
+  GCS_CHECK_MSG(previous != kGranted, "HandoffSlot granted twice without an Await");
+  if (previous == kSleeping) FutexWakeOne(word_);
+}
+
+void HandoffSlot::Await() {
+  for (uint32_t i = 0; i < kSpinIterations; ++i) {
+    if (word_.load(std::memory_order_acquire) == kGranted) {
+      word_.store(kIdle, std::memory_order_relaxed);
+      return;
+    }
+    CpuRelax();
+  }
+  for (;;) {
+    uint32_t seen = kIdle;
+    // Announce the sleep with a CAS so that a Grant() racing with us either sees kSleeping (and
+    // wakes us) or wins the race (and the CAS fails on kGranted): a wake-up cannot be lost.
+    if (word_.compare_exchange_strong(seen, kSleeping, std::memory_order_acquire) ||
+        seen == kSleeping) {
+      FutexWait(word_, kSleeping);
+      continue;
+    }
+    // seen == kGranted; the failed CAS loaded it with acquire.
+    word_.store(kIdle, std::memory_order_relaxed);
+    return;
+  }
+}
+
+}  // namespace gcs::sched

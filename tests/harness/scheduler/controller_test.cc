@@ -1,0 +1,408 @@
+// gcstress scheduler — tests: Controller: exclusion, blocking, deadlock, teardown, determinism,
+// pool.
+#include "harness/scheduler/controller.h"
+
+#include <dirent.h>
+#include <gtest/gtest.h>
+
+#include <array>
+#include <atomic>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "harness/scheduler/dfs.h"
+#include "harness/scheduler/pct.h"
+#include "harness/scheduler/random.h"
+#include "harness/scheduler/round_robin.h"
+#include "harness/scheduler/schedule.h"
+#include "test_programs.h"
+
+namespace gcs::sched {
+namespace {
+
+using Outcome = ExecutionResult::Outcome;
+using testing::DecisionLog;
+using testing::StepProgram;
+
+constexpr core::ResourceId kLockA = core::MakeResource(core::ResourceKind::kVmLock, 0);
+constexpr core::ResourceId kLockB = core::MakeResource(core::ResourceKind::kVmLock, 1);
+
+// A lock modelled the way DESIGN.md §5 says targets must: try, and Wait on failure.
+struct ModelLock {
+  Controller& controller;
+  core::ResourceId resource;
+  bool held = false;
+
+  void Lock() {
+    while (held)
+      controller.Wait(resource);
+    held = true;
+  }
+  void Unlock() {
+    held = false;
+    controller.Signal(resource);
+  }
+};
+
+// Counts live instances, to check that teardown unwinds bodies through their destructors.
+struct Guard {
+  explicit Guard(int& live) : live_(live) { ++live_; }
+  ~Guard() { --live_; }
+  Guard(const Guard&) = delete;
+  Guard& operator=(const Guard&) = delete;
+  int& live_;
+};
+
+int CountOsThreads() {
+  int count = 0;
+  if (DIR* dir = opendir("/proc/self/task")) {
+    while (const dirent* entry = readdir(dir))
+      count += entry->d_name[0] != '.' ? 1 : 0;
+    closedir(dir);
+  }
+  return count;
+}
+
+// The counter is a plain long: if two bodies ever ran at once this would be a data race (TSan
+// reports it) and lose increments.
+TEST(Controller, RunsExactlyOneThreadAtATime) {
+  Controller controller;
+  RandomStrategy random;
+  long counter = 0;
+  std::atomic<int> inside{0};
+  const ExecutionResult r = controller.Run(4, {}, random, 1, [&](ThreadIndex) {
+    for (int i = 0; i < 10000; ++i) {
+      EXPECT_EQ(inside.fetch_add(1), 0);
+      ++counter;
+      inside.fetch_sub(1);
+      controller.Point("increment");
+    }
+  });
+  EXPECT_EQ(counter, 40000);
+  EXPECT_EQ(r.outcome, Outcome::kCompleted);
+  EXPECT_EQ(r.points, 40000u);
+  EXPECT_TRUE(r.blocked.empty());
+}
+
+TEST(Controller, WaitAndSignalModelALock) {
+  Controller controller;
+  auto pct = MakeStrategy("pct");
+  ASSERT_TRUE(pct.ok());
+  RandomStrategy random;
+  RoundRobinStrategy rr;
+  Strategy* strategies[] = {pct->get(), &random, &rr};
+  for (Strategy* strategy : strategies) {
+    for (uint64_t seed = 0; seed < 20; ++seed) {
+      ModelLock lock{controller, kLockA};
+      int in_critical = 0;
+      int entries = 0;
+      const ExecutionResult r = controller.Run(3, {}, *strategy, seed, [&](ThreadIndex) {
+        for (int i = 0; i < 50; ++i) {
+          controller.Point("before");
+          lock.Lock();
+          ASSERT_EQ(++in_critical, 1);
+          ++entries;
+          controller.Point("inside");
+          --in_critical;
+          lock.Unlock();
+        }
+      });
+      ASSERT_EQ(r.outcome, Outcome::kCompleted) << strategy->Spec() << " seed " << seed;
+      ASSERT_EQ(entries, 150);
+    }
+  }
+}
+
+// Thread 0 holds A and wants B, thread 1 holds B and wants A. Round-robin makes both take their
+// first lock before either asks for the second.
+TEST(Controller, ReportsADeadlockWithWhoWaitsOnWhatAndUnwindsEveryBody) {
+  Controller controller;
+  RoundRobinStrategy rr;
+  ModelLock a{controller, kLockA};
+  ModelLock b{controller, kLockB};
+  int live = 0;
+  int finished = 0;
+  const ExecutionResult r = controller.Run(2, {}, rr, 0, [&](ThreadIndex t) {
+    Guard guard(live);
+    ModelLock& first = t == 0 ? a : b;
+    ModelLock& second = t == 0 ? b : a;
+    first.Lock();
+    controller.Point("between");
+    second.Lock();
+    ++finished;
+  });
+  EXPECT_EQ(r.outcome, Outcome::kDeadlock);
+  EXPECT_EQ(r.blocked, (std::vector<BlockedThread>{{0, kLockB}, {1, kLockA}}));
+  EXPECT_EQ(live, 0);  // both bodies unwound through their destructors
+  EXPECT_EQ(finished, 0);
+
+  // The controller is fine afterwards.
+  long counter = 0;
+  const ExecutionResult next = controller.Run(2, {}, rr, 0, [&](ThreadIndex) {
+    ++counter;
+    controller.Point("after");
+  });
+  EXPECT_EQ(next.outcome, Outcome::kCompleted);
+  EXPECT_EQ(counter, 2);
+}
+
+// The last runnable thread finishes while another waits for something nobody will signal.
+TEST(Controller, ADeadlockDetectedWhenTheLastRunnableThreadFinishes) {
+  Controller controller;
+  RoundRobinStrategy rr;
+  int live = 0;
+  const ExecutionResult r = controller.Run(3, {}, rr, 0, [&](ThreadIndex t) {
+    Guard guard(live);
+    if (t == 1) {
+      for (;;)
+        controller.Wait(kLockB);
+    }
+    controller.Point("work");
+  });
+  EXPECT_EQ(r.outcome, Outcome::kDeadlock);
+  EXPECT_EQ(r.blocked, (std::vector<BlockedThread>{{1, kLockB}}));
+  EXPECT_EQ(live, 0);
+}
+
+TEST(Controller, LateThreadStartsOnlyAfterEnable) {
+  Controller controller;
+  RandomStrategy random;
+  for (uint64_t seed = 0; seed < 50; ++seed) {
+    std::string log;
+    const std::array<bool, 3> enabled = {true, true, false};
+    const ExecutionResult r = controller.Run(3, enabled, random, seed, [&](ThreadIndex t) {
+      controller.Point("a");
+      log += std::to_string(t);
+      if (t == 0) {
+        log += "E";
+        controller.Enable(2);
+        controller.Enable(2);  // idempotent
+      }
+      controller.Point("b");
+      log += std::to_string(t);
+    });
+    ASSERT_EQ(r.outcome, Outcome::kCompleted);
+    ASSERT_EQ(log.size(), 7u);
+    ASSERT_LT(log.find('E'), log.find('2')) << log;
+  }
+}
+
+TEST(Controller, NeverEnabledThreadNeverRunsAndIsNotADeadlock) {
+  Controller controller;
+  RandomStrategy random;
+  bool ran = false;
+  const std::array<bool, 2> enabled = {true, false};
+  const ExecutionResult r = controller.Run(2, enabled, random, 3, [&](ThreadIndex t) {
+    if (t == 1) ran = true;
+    controller.Point("x");
+  });
+  EXPECT_FALSE(ran);
+  EXPECT_EQ(r.outcome, Outcome::kCompleted);
+  EXPECT_TRUE(r.blocked.empty());
+  EXPECT_TRUE(r.schedule.decisions.empty());  // one runnable thread: no choice anywhere
+
+  const std::array<bool, 2> none = {false, false};
+  EXPECT_EQ(controller.Run(2, none, random, 3, [&](ThreadIndex) { ran = true; }).outcome,
+            Outcome::kCompleted);
+  EXPECT_FALSE(ran);
+}
+
+// Determinism: the same strategy spec and seed give a byte-identical interleaving, draws included.
+TEST(Controller, SameSeedGivesTheSameInterleavingEveryTime) {
+  Controller controller;
+  StepProgram program(controller, 4, 25, /*draws=*/true);
+  for (const char* spec : {"pct", "pct:depth=5", "random", "round-robin", "dfs"}) {
+    SCOPED_TRACE(spec);
+    std::string first_log;
+    std::string first_schedule;
+    for (int run = 0; run < 100; ++run) {
+      auto strategy = MakeStrategy(spec);
+      ASSERT_TRUE(strategy.ok());
+      const ExecutionResult r = program.Run(**strategy, 12345);
+      if (run == 0) {
+        first_log = program.Log();
+        first_schedule = FormatSchedule(r.schedule);
+      }
+      ASSERT_EQ(program.Log(), first_log) << "run " << run;
+      ASSERT_EQ(FormatSchedule(r.schedule), first_schedule) << "run " << run;
+    }
+  }
+}
+
+TEST(Controller, ReusesItsPoolAcrossAThousandExecutions) {
+  Controller controller;
+  RandomStrategy random;
+  long total = 0;
+  auto body = [&](ThreadIndex) {
+    ++total;
+    controller.Point("p");
+  };
+  controller.Run(3, {}, random, 0, body);
+  const int threads_before = CountOsThreads();
+  EXPECT_EQ(controller.PoolSize(), 3u);
+  for (uint64_t seed = 1; seed <= 1000; ++seed) {
+    ASSERT_EQ(controller.Run(1 + seed % 3, {}, random, seed, body).outcome, Outcome::kCompleted);
+  }
+  EXPECT_EQ(CountOsThreads(), threads_before);
+  EXPECT_EQ(controller.PoolSize(), 3u);
+  EXPECT_EQ(total, 3 + 2000);  // 1000 executions of 1, 2 or 3 threads, evenly
+}
+
+TEST(Controller, BodyExceptionAbortsTheExecutionAndIsRethrownFromRun) {
+  Controller controller;
+  RoundRobinStrategy rr;
+  int live = 0;
+  EXPECT_THROW(controller.Run(3, {}, rr, 0,
+                              [&](ThreadIndex t) {
+                                Guard guard(live);
+                                controller.Point("a");
+                                if (t == 1) throw std::runtime_error("boom");
+                                controller.Point("b");
+                              }),
+               std::runtime_error);
+  EXPECT_EQ(live, 0);
+  // Reusable.
+  EXPECT_EQ(controller.Run(2, {}, rr, 0, [&](ThreadIndex) { controller.Point("c"); }).outcome,
+            Outcome::kCompleted);
+}
+
+TEST(Controller, AbortEndsTheExecution) {
+  Controller controller;
+  RoundRobinStrategy rr;
+  int live = 0;
+  int after_abort = 0;
+  const ExecutionResult r = controller.Run(3, {}, rr, 0, [&](ThreadIndex t) {
+    Guard guard(live);
+    controller.Point("a");
+    if (t == 2) controller.Abort();
+    controller.Point("b");
+    ++after_abort;
+  });
+  EXPECT_EQ(r.outcome, Outcome::kAborted);
+  EXPECT_EQ(live, 0);
+  EXPECT_EQ(after_abort, 0);  // round-robin: 0, 1, 2 all passed "a" before 2 aborted
+}
+
+// A destructor that hits a schedule point while the body unwinds must not throw again.
+TEST(Controller, HooksDuringTeardownUnwindingReturnQuietly) {
+  struct PointOnDestruction {
+    Controller& controller;
+    int& destroyed;
+    ~PointOnDestruction() {
+      controller.Point("dtor");
+      controller.Signal(kLockA);
+      ++destroyed;
+    }
+  };
+  Controller controller;
+  RoundRobinStrategy rr;
+  int destroyed = 0;
+  ModelLock a{controller, kLockA};
+  ModelLock b{controller, kLockB};
+  const ExecutionResult r = controller.Run(2, {}, rr, 0, [&](ThreadIndex t) {
+    PointOnDestruction p{controller, destroyed};
+    (t == 0 ? a : b).Lock();
+    controller.Point("between");
+    (t == 0 ? b : a).Lock();
+  });
+  EXPECT_EQ(r.outcome, Outcome::kDeadlock);
+  EXPECT_EQ(destroyed, 2);
+}
+
+TEST(Controller, SignalMakesWaitersRunnableWithoutSwitching) {
+  Controller controller;
+  RoundRobinStrategy rr;
+  std::string log;
+  bool ready = false;
+  controller.Run(2, {}, rr, 0, [&](ThreadIndex t) {
+    if (t == 0) {
+      controller.Point("let 1 block");
+      ready = true;
+      controller.Signal(kLockA);
+      log += "s";
+      EXPECT_EQ(controller.Current(), 0u);
+      log += "0";
+    } else {
+      while (!ready)
+        controller.Wait(kLockA);
+      log += "1";
+    }
+  });
+  EXPECT_EQ(log, "s01");
+}
+
+TEST(Controller, DrawsAreRecordedInTheSchedule) {
+  Controller controller;
+  RandomStrategy random;
+  uint64_t drawn = 0;
+  const ExecutionResult r =
+      controller.Run(1, {}, random, 8, [&](ThreadIndex) { drawn = controller.NextU64(); });
+  EXPECT_EQ(r.schedule.decisions, std::vector<Decision>{DrawDecision(drawn)});
+  EXPECT_EQ(r.schedule.seed, 8u);
+  EXPECT_EQ(r.schedule.strategy, "random");
+}
+
+TEST(Controller, ListenerSeesEveryDecision) {
+  Controller controller;
+  RoundRobinStrategy rr;
+  DecisionLog decisions;
+  controller.SetListener(&decisions);
+  controller.Run(2, {}, rr, 0, [&](ThreadIndex) { controller.Point("p"); });
+  controller.SetListener(nullptr);
+  const std::string none = std::to_string(kNoThread);
+  EXPECT_EQ(decisions.entries,
+            (std::vector<std::string>{none + ">0@start", "0>1@p", "1>0@p", "0>1@finish"}));
+  EXPECT_EQ(decisions.preemptions, 2u);
+}
+
+TEST(Controller, ProgressCountsPointsAcrossExecutions) {
+  Controller controller;
+  RandomStrategy random;
+  const uint64_t before = controller.Progress();
+  uint64_t seen_inside = 0;
+  const ExecutionResult r = controller.Run(2, {}, random, 1, [&](ThreadIndex t) {
+    for (int i = 0; i < 10; ++i)
+      controller.Point("p");
+    if (t == 0) seen_inside = controller.Progress();
+    controller.Wait(kLockA + 100);  // never signalled: thread 1 or 0 ends in a deadlock
+  });
+  EXPECT_EQ(r.points, 22u);
+  EXPECT_EQ(controller.Progress() - before, 22u);
+  EXPECT_GE(seen_inside - before, 10u);
+  // A watchdog on another thread can read it while an execution runs.
+  std::atomic<bool> stop{false};
+  std::thread watchdog([&] {
+    uint64_t last = 0;
+    while (!stop.load()) {
+      const uint64_t now = controller.Progress();
+      EXPECT_GE(now, last);
+      last = now;
+    }
+  });
+  controller.Run(2, {}, random, 2, [&](ThreadIndex) {
+    for (int i = 0; i < 1000; ++i)
+      controller.Point("p");
+  });
+  stop.store(true);
+  watchdog.join();
+}
+
+TEST(Controller, DfsExhaustionIsReported) {
+  Controller controller;
+  DfsStrategy dfs(0);
+  StepProgram program(controller, 2, 2);
+  EXPECT_FALSE(program.Run(dfs, 0).strategy_exhausted);  // started with 0; 1 first is left
+  EXPECT_TRUE(program.Run(dfs, 0).strategy_exhausted);
+}
+
+TEST(ControllerDeathTest, HooksOutsideAnExecutionAreABug) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  Controller controller;
+  EXPECT_DEATH(controller.Point("main"), "not running");
+}
+
+}  // namespace
+}  // namespace gcs::sched
