@@ -32,6 +32,7 @@ function(gcs_add_test name)
   add_executable(${name} ${ARG_SOURCES})
   target_link_libraries(${name} PRIVATE ${ARG_LIBS} GTest::gtest GTest::gmock GTest::gtest_main
                                         gcs::warnings gcs::sanitizers)
-  gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60 PROPERTIES LABELS "unit;${ARG_LABELS}"
-                       TIMEOUT 300)
+  # LABELS is a list: escape its ';' or set_tests_properties reads the second label as a key.
+  string(REPLACE ";" "\\;" labels "unit;${ARG_LABELS}")
+  gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60 PROPERTIES LABELS "${labels}" TIMEOUT 300)
 endfunction()

@@ -1,0 +1,98 @@
+// gcstress engine — trace formatting.
+#include "harness/engine/trace.h"
+
+#include <array>
+
+#include "harness/scenario/scenario_encoder.h"
+
+namespace gcs {
+
+std::string_view TraceKindName(TraceEntry::Kind kind) {
+  static constexpr std::array<std::string_view, 10> kNames = {
+      "decision",    "thread-start", "step-begin", "step-end", "step-skipped",
+      "thread-stop", "thread-end",   "event",      "discard",  "teardown"};
+  return kNames[static_cast<size_t>(kind)];
+}
+
+std::string FormatEvent(const core::Event& e) {
+  std::string out(core::EventKindName(e.kind));
+  if (e.obj != core::kNoAlloc) out += " #" + std::to_string(e.obj);
+  if (e.other != core::kNoAlloc) out += " other=#" + std::to_string(e.other);
+  if (e.vm != core::kNoVm) out += " vm" + std::to_string(e.vm);
+  if (e.value != 0) out += " value=" + std::to_string(e.value);
+  if (e.aux != 0) out += " aux=" + std::to_string(e.aux);
+  if (e.current_vm != core::kNoVm && e.current_vm != e.vm) {
+    out += " current=vm" + std::to_string(e.current_vm);
+  }
+  if (e.site != nullptr && e.site[0] != '\0') {
+    out += " @";
+    out += e.site;
+  }
+  return out;
+}
+
+namespace {
+
+std::string ThreadName(const Scenario& s, uint32_t t) {
+  return t < s.threads.size() ? s.threads[t].name : std::string("teardown");
+}
+
+std::string VarName(const Scenario& s, VarId v) {
+  return v < s.vars.size() ? s.vars[v].name : std::string("?");
+}
+
+std::string StepText(const Scenario& s, uint32_t t, uint32_t step) {
+  if (t >= s.threads.size() || step >= s.threads[t].steps.size()) return "?";
+  return FormatStep(s, s.threads[t].steps[step]);
+}
+
+}  // namespace
+
+std::string FormatTraceEntry(const Scenario& s, const TraceEntry& e) {
+  const std::string who = ThreadName(s, e.thread);
+  switch (e.kind) {
+    case TraceEntry::Kind::kDecision:
+      return "d " + who + " -> " + ThreadName(s, e.to) + " @" + e.site;
+    case TraceEntry::Kind::kThreadStart:
+      return who + " start";
+    case TraceEntry::Kind::kStepBegin:
+      return who + " step " + std::to_string(e.step) + " begin: " + StepText(s, e.thread, e.step);
+    case TraceEntry::Kind::kStepEnd: {
+      std::string out = who + " step " + std::to_string(e.step) + " ";
+      out += e.error.empty() ? std::string("ok") : "error " + std::string(e.error);
+      if (e.var != kNoVar) {
+        out += " -> " + VarName(s, e.var) + "=#" + std::to_string(e.value.obj);
+      }
+      return out;
+    }
+    case TraceEntry::Kind::kStepSkipped:
+      return who + " step " + std::to_string(e.step) +
+             " skipped: " + (e.var != kNoVar ? VarName(s, e.var) + " " : std::string()) +
+             std::string(e.error);
+    case TraceEntry::Kind::kThreadStop:
+      return who + " stopped before step " + std::to_string(e.step) + ": worker terminated";
+    case TraceEntry::Kind::kThreadEnd:
+      return who + " end";
+    case TraceEntry::Kind::kEvent:
+      return who + "   " + FormatEvent(e.event);
+    case TraceEntry::Kind::kDiscard: {
+      std::string out = who + " discard " + VarName(s, e.var) + "=#" + std::to_string(e.value.obj);
+      if (!e.error.empty()) out += " error " + std::string(e.error);
+      return out;
+    }
+    case TraceEntry::Kind::kTeardown:
+      return "teardown";
+  }
+  return "?";
+}
+
+std::string FormatTrace(const Scenario& s, const Trace& trace) {
+  std::string out;
+  for (const TraceEntry& e : trace.entries) {
+    out += FormatTraceEntry(s, e);
+    out += '\n';
+  }
+  return out;
+}
+
+}  // namespace gcs

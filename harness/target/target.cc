@@ -1,0 +1,26 @@
+// gcstress target — the table of built-in targets.
+#include "harness/target/target.h"
+
+#include "harness/target/core_target.h"
+
+namespace gcs {
+
+std::vector<TargetInfo> ListTargets() {
+  std::vector<TargetInfo> targets = {
+      {"core", "the built-in object-lifetime core (full event stream; the default)",
+       [] { return std::unique_ptr<Target>(new CoreTarget); }},
+  };
+  return targets;
+}
+
+Expected<std::unique_ptr<Target>> MakeTarget(std::string_view name) {
+  std::string known;
+  for (const TargetInfo& t : ListTargets()) {
+    if (t.name == name) return t.make();
+    known += (known.empty() ? "" : ", ") + std::string(t.name);
+  }
+  return InputError{"<flag>", "--target",
+                    "unknown target \"" + std::string(name) + "\" (known: " + known + ")"};
+}
+
+}  // namespace gcs

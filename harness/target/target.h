@@ -1,0 +1,112 @@
+// gcstress target — Target: the one boundary between the harness and a system under test.
+//
+// The engine runs a scenario's steps on a Target; it never reaches a system under test any other
+// way. A target adapter maps each op of harness/ops.def onto its system, reports what happened
+// to object lifetimes through a core::Observer (a full event stream for the built-in core; what
+// probes can see for other runtimes), and answers the oracles' questions (is this allocation
+// alive, what is its refcount). To test your own runtime, write one adapter file implementing
+// this interface (README, "Testing your own runtime").
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/observer.h"
+#include "core/sched_hooks.h"
+#include "harness/input_error.h"
+#include "harness/scenario/op.h"
+#include "harness/scenario/scenario.h"
+
+namespace gcs {
+
+// A value a scenario variable is bound to: a handle, weak reference or registry token the target
+// holds in `slot`. `obj` names the allocation it refers to (0 if none), for traces and oracles.
+struct Value {
+  uint32_t slot = 0;
+  core::AllocId obj = core::kNoAlloc;
+};
+
+// One step to apply, its variables resolved by the engine: every variable field the step names
+// (other than "as") is bound, and its value is here.
+struct StepRequest {
+  uint32_t thread = 0;  // scenario thread index
+  const Step* step = nullptr;
+  Value obj, to, weak, held, token, from;
+};
+
+struct StepResult {
+  std::string_view error;  // empty: success; else the target's stable error name
+  bool bound = false;      // the step's "as" variable gets `bind`
+  Value bind;
+  bool ok() const { return error.empty(); }
+};
+
+// What an object looks like to the oracles.
+struct ObjectState {
+  core::AllocId id = core::kNoAlloc;
+  int64_t refcount = -1;  // -1 when the target cannot tell
+  int16_t vm = -1;
+};
+
+// Everything one execution of a scenario needs from the harness.
+struct TargetExecution {
+  const Scenario* scenario = nullptr;
+  std::vector<std::string> faults;  // validated names (Target::FaultNames)
+  core::SchedHooks* hooks = nullptr;
+  core::Observer* observer = nullptr;
+};
+
+class Target {
+ public:
+  virtual ~Target() = default;
+
+  virtual std::string_view Name() const = 0;
+  // Which ops the adapter implements; scenarios using others are refused at load.
+  virtual OpSet SupportedOps() const = 0;
+  // The fault switches this target understands, in its declaration order.
+  virtual std::vector<std::string> FaultNames() const = 0;
+  // True if the target reports every alloc/free/incref/decref (the built-in core); false if the
+  // oracles must work from probes (liveness queries) instead.
+  virtual bool FullEventStream() const = 0;
+
+  // --- one execution. Calls come in this order:
+  //   Begin, { ThreadBegin(t), Apply(...)*, Discard(...)*, ThreadEnd(t) } per thread (threads
+  //   interleaved as scheduled), Discard(...)* on the teardown thread, Teardown, queries, End.
+  // The teardown thread is thread index scenario->threads.size(). After an aborted execution
+  // (deadlock) only End is called.
+  virtual void Begin(const TargetExecution& exec) = 0;
+  // On the scenario thread's own OS thread, before its first step.
+  virtual void ThreadBegin(uint32_t thread) = 0;
+  virtual StepResult Apply(const StepRequest& request) = 0;
+  // The scenario lets go of a value (drop, rebinding, teardown): release what the slot holds.
+  // Called on `thread`'s OS thread (the teardown thread: the engine's).
+  virtual StepResult Discard(uint32_t thread, BindKind kind, const Value& value) = 0;
+  // A thread whose worker was terminated must stop before its next step.
+  virtual bool ThreadStopped(uint32_t thread) = 0;
+  // On the thread's own OS thread, after its last step (release its locks).
+  virtual void ThreadEnd(uint32_t thread) = 0;
+  // Single-threaded, after every scenario thread ended and every value was discarded: terminate
+  // workers, drain pools and mailboxes, run full collections until nothing changes.
+  virtual void Teardown() = 0;
+  // Allocations the execution created that are still alive, ascending; the target's own
+  // infrastructure (type objects) excluded.
+  virtual std::vector<core::AllocId> LiveObjects() = 0;
+  virtual std::optional<ObjectState> Inspect(core::AllocId id) = 0;
+  // Releases the execution's state.
+  virtual void End() = 0;
+};
+
+// The built-in targets, by name ("core", and "cpython" when built with it).
+struct TargetInfo {
+  std::string_view name;
+  std::string_view help;
+  std::unique_ptr<Target> (*make)();
+};
+std::vector<TargetInfo> ListTargets();
+Expected<std::unique_ptr<Target>> MakeTarget(std::string_view name);
+
+}  // namespace gcs
