@@ -28,11 +28,11 @@ endif()
 
 # gcs_add_test(NAME SOURCES... LIBS ...) — one GoogleTest binary, discovered into ctest.
 function(gcs_add_test name)
-  cmake_parse_arguments(ARG "" "" "SOURCES;LIBS;LABELS" ${ARGN})
+  cmake_parse_arguments(ARG "" "LABELS" "SOURCES;LIBS" ${ARGN})
   add_executable(${name} ${ARG_SOURCES})
   target_link_libraries(${name} PRIVATE ${ARG_LIBS} GTest::gtest GTest::gmock GTest::gtest_main
                                         gcs::warnings gcs::sanitizers)
-  # LABELS is a list: escape its ';' or set_tests_properties reads the second label as a key.
-  string(REPLACE ";" "\\;" labels "unit;${ARG_LABELS}")
-  gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60 PROPERTIES LABELS "${labels}" TIMEOUT 300)
+  # One label per binary (its area): gtest_discover_tests flattens a label list into extra
+  # set_tests_properties arguments.
+  gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60 PROPERTIES LABELS "${ARG_LABELS}" TIMEOUT 300)
 endfunction()

@@ -105,15 +105,21 @@ Engine::Engine(Target& target) : target_(target) {}
 Engine::~Engine() = default;
 
 void Engine::LetGo(Context& ctx, uint32_t thread, const VarTable::Released& released) {
-  const BindKind kind = ctx.scenario->vars[released.var].kind;
-  const StepResult r = target_.Discard(thread, kind, released.value);
+  // The entry comes first: from here on the scenario no longer holds the value, so whatever the
+  // target does to it next (a decref, a free) is judged with the value already gone.
   TraceEntry e;
   e.kind = TraceEntry::Kind::kDiscard;
   e.thread = thread;
   e.var = released.var;
   e.value = released.value;
-  e.error = r.error;
   ctx.recorder->Add(e);
+  const StepResult r =
+      target_.Discard(thread, ctx.scenario->vars[released.var].kind, released.value);
+  if (!r.ok()) {
+    e.kind = TraceEntry::Kind::kDiscardError;
+    e.error = r.error;
+    ctx.recorder->Add(e);
+  }
 }
 
 namespace {

@@ -75,11 +75,10 @@ std::string FormatTraceEntry(const Scenario& s, const TraceEntry& e) {
       return who + " end";
     case TraceEntry::Kind::kEvent:
       return who + "   " + FormatEvent(e.event);
-    case TraceEntry::Kind::kDiscard: {
-      std::string out = who + " discard " + VarName(s, e.var) + "=#" + std::to_string(e.value.obj);
-      if (!e.error.empty()) out += " error " + std::string(e.error);
-      return out;
-    }
+    case TraceEntry::Kind::kDiscard:
+      return who + " discard " + VarName(s, e.var) + "=#" + std::to_string(e.value.obj);
+    case TraceEntry::Kind::kDiscardError:
+      return who + " discard " + VarName(s, e.var) + " error " + std::string(e.error);
     case TraceEntry::Kind::kTeardown:
       return "teardown";
   }

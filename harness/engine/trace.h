@@ -16,16 +16,18 @@ namespace gcs {
 // mode that order is a pure function of (scenario, strategy, seed, target, faults).
 struct TraceEntry {
   enum class Kind : uint8_t {
-    kDecision,     // the scheduler passed control: thread -> to, at `site`
-    kThreadStart,  // a scenario thread's body began
-    kStepBegin,    // thread starts step `step`
-    kStepEnd,      // ... and finished it: `error` empty (ok) or the target's error name
-    kStepSkipped,  // skipped: `error` says why; `var` names the unbound variable, if that was it
-    kThreadStop,   // the thread stopped before step `step`: its worker was terminated
-    kThreadEnd,    // the body returned
-    kEvent,        // a target event (`event`)
-    kDiscard,      // the scenario let go of `var`'s value (drop, rebinding or teardown)
-    kTeardown,     // teardown begins (single-threaded from here on)
+    kDecision,      // the scheduler passed control: thread -> to, at `site`
+    kThreadStart,   // a scenario thread's body began
+    kStepBegin,     // thread starts step `step`
+    kStepEnd,       // ... and finished it: `error` empty (ok) or the target's error name
+    kStepSkipped,   // skipped: `error` says why; `var` names the unbound variable, if that was it
+    kThreadStop,    // the thread stopped before step `step`: its worker was terminated
+    kThreadEnd,     // the body returned
+    kEvent,         // a target event (`event`)
+    kDiscard,       // the scenario lets go of `var`'s value (drop, rebinding or teardown);
+                    // recorded before the target releases it
+    kTeardown,      // teardown begins (single-threaded from here on)
+    kDiscardError,  // the target refused to release `var`'s value: `error`
   };
   Kind kind = Kind::kEvent;
   uint32_t thread = 0;  // scenario thread index; == threads.size() for teardown
@@ -33,7 +35,7 @@ struct TraceEntry {
   uint32_t to = 0;      // kDecision: the thread that runs next
   VarId var = kNoVar;   // kStepSkipped, kDiscard, kStepEnd (the bound "as" variable)
   const char* site = "";
-  std::string_view error;  // kStepEnd, kDiscard: the target's error name; kStepSkipped: why
+  std::string_view error;  // kStepEnd, kDiscardError: the target's error name; kStepSkipped: why
   Value value;             // kStepEnd: the value bound; kDiscard: the value let go
   core::Event event;       // kEvent
 };
