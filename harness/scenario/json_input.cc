@@ -84,6 +84,19 @@ std::string PrintableAscii(std::string_view text) {
   return out;
 }
 
+// nlohmann quotes the whole token it last read ("last read: '<token>'"), which for a broken
+// string literal can be kilobytes of the file: keep only its tail, where the problem is.
+std::string ShortenLastRead(std::string message) {
+  constexpr std::string_view kMarker = "last read: '";
+  constexpr size_t kKeep = 32;
+  const size_t start = message.find(kMarker);
+  if (start == std::string::npos) return message;
+  const size_t token = start + kMarker.size();
+  const size_t end = message.find("'; ", token);
+  if (end == std::string::npos || end - token <= kKeep) return message;
+  return message.substr(0, token) + "..." + message.substr(end - kKeep);
+}
+
 // The message of a parse_error, from nlohmann's what():
 //   "[json.exception.parse_error.101] parse error at line 1, column 6: syntax error while parsing
 //    value - unexpected '}'; expected ..."  ->  "syntax error: unexpected '}'; expected ..."
@@ -96,8 +109,9 @@ std::string ParseErrorMessage(std::string_view what) {
   }
   if (what.substr(0, 11) != "parse error") return PrintableAscii(what);
   size_t dash = what.find(" - ");
-  if (dash != std::string_view::npos)
-    return "syntax error: " + PrintableAscii(what.substr(dash + 3));
+  if (dash != std::string_view::npos) {
+    return ShortenLastRead("syntax error: " + PrintableAscii(what.substr(dash + 3)));
+  }
   size_t colon = what.find(": ");
   if (colon != std::string_view::npos) return PrintableAscii(what.substr(colon + 2));
   return PrintableAscii(what);

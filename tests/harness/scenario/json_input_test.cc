@@ -165,3 +165,14 @@ TEST(JsonInputTest, MessageHelpers) {
 
 }  // namespace
 }  // namespace gcs
+
+// A broken literal in the middle of a long string must not drag the whole token into the
+// one-line message: only its tail is quoted.
+TEST(JsonInputTest, LongBrokenTokenIsQuotedByItsTail) {
+  const std::string text = "{\"a\": \"" + std::string(5000, 'x') + "\",g}";
+  auto r = gcs::ParseJson(text, "long.json");
+  ASSERT_FALSE(r.ok());
+  const std::string line = r.error().Format();
+  EXPECT_LT(line.size(), 200u) << line;
+  EXPECT_NE(line.find("last read: '..."), std::string::npos) << line;
+}
