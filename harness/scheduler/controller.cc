@@ -1,6 +1,7 @@
 // gcstress scheduler — Controller: the thread pool, the decision at every hook, and teardown.
 #include "harness/scheduler/controller.h"
 
+#include <array>
 #include <thread>
 #include <utility>
 
@@ -82,14 +83,12 @@ ExecutionResult Controller::Run(uint32_t n, std::span<const bool> start_enabled,
     const bool enabled = start_enabled.empty() || start_enabled[t];
     threads_[t].state = enabled ? ThreadState::kRunnable : ThreadState::kDisabled;
   }
-  runnable_.clear();
-  runnable_.reserve(n);
   body_ = &body;
   aborting_ = false;
   outcome_ = ExecutionResult::Outcome::kCompleted;
   blocked_.clear();
   failure_ = nullptr;
-  points_ = 0;
+  progress_at_start_ = Progress();
 
   // The caller holds the baton until the first Dispatch, so it may decide like a running thread.
   const ThreadIndex first = Decide(kNoThread, /*from_runnable=*/false, "start");
@@ -101,7 +100,7 @@ ExecutionResult Controller::Run(uint32_t n, std::span<const bool> start_enabled,
   ExecutionResult result;
   result.outcome = outcome_;
   result.blocked = std::move(blocked_);
-  result.points = points_;
+  result.points = Progress() - progress_at_start_;
   result.strategy_exhausted = !recording_->EndExecution();
   result.schedule = recording_->TakeSchedule();
   recording_.reset();
@@ -146,25 +145,29 @@ ThreadIndex Controller::CheckRunning() const {
 }
 
 void Controller::CountPoint() {
-  ++points_;
-  // Only the running thread writes, so load+store is enough; relaxed because the watchdog only
-  // needs to see it move.
+  // Only the running thread writes, so load+store is enough (no locked RMW); relaxed because the
+  // watchdog only needs to see it move.
   progress_.store(progress_.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
 }
 
 ThreadIndex Controller::Decide(ThreadIndex from, bool from_runnable, const char* site) {
-  runnable_.clear();
+  // On the stack, not a member: a shared scratch buffer would be one more cache line to move
+  // between cores at every handoff.
+  std::array<ThreadIndex, kMaxThreads> runnable;  // uninitialised: only [0, count) is read
+  size_t count = 0;
   const auto n = static_cast<ThreadIndex>(threads_.size());
   for (ThreadIndex t = 0; t < n; ++t) {
-    if (threads_[t].state == ThreadState::kRunnable || (t == from && from_runnable)) {
-      runnable_.push_back(t);
-    }
+    if (threads_[t].state == ThreadState::kRunnable) runnable[count++] = t;
   }
-  if (runnable_.empty()) return kNoThread;
-  const ThreadIndex next = runnable_.size() == 1
-                               ? runnable_.front()
-                               : recording_->NextThread(runnable_, from, from_runnable);
-  if (listener_ != nullptr) listener_->OnDecision(points_, site, from, next);
+  GCS_CHECK(!from_runnable || threads_[from].state == ThreadState::kRunnable);
+  if (count == 0) return kNoThread;
+  ThreadIndex next = runnable[0];
+  if (count >= 2) {
+    recording_->UseLane(from == kNoThread ? 0 : from);  // the deciding thread's own log
+    next = recording_->NextThread(std::span(runnable.data(), count), from, from_runnable);
+  }
+  if (listener_ != nullptr)
+    listener_->OnDecision(Progress() - progress_at_start_, site, from, next);
   return next;
 }
 
@@ -172,8 +175,7 @@ void Controller::Dispatch(ThreadIndex thread) {
   ThreadSlot& slot = threads_[thread];
   GCS_CHECK(slot.state == ThreadState::kRunnable ||
             (aborting_ && slot.started && slot.state == ThreadState::kBlocked));
-  slot.state = ThreadState::kRunning;
-  slot.started = true;
+  if (!slot.started) slot.started = true;  // written once: keep the line clean on later switches
   running_ = thread;
   workers_[thread]->slot.Grant();  // last access: the granted thread owns the state now
 }
@@ -196,8 +198,7 @@ void Controller::Point(const char* site) {
   CountPoint();
   const ThreadIndex next = Decide(current, /*from_runnable=*/true, site);
   if (next == current) return;
-  threads_[current].state = ThreadState::kRunnable;
-  Dispatch(next);
+  Dispatch(next);  // current stays kRunnable: it is simply no longer running_
   ParkUntilDispatched();
 }
 
@@ -213,9 +214,9 @@ void Controller::Wait(core::ResourceId resource) {
     return ParkUntilDispatched();
   }
   // Nobody can run: a deadlock, reported with the caller among the blocked. The caller unwinds
-  // first (it holds the baton); RunBody then resumes the other parked bodies.
+  // first (it holds the baton; its state stays kBlocked until RunBody marks it finished), then
+  // RunBody resumes the other parked bodies.
   RecordDeadlock();
-  threads_[current].state = ThreadState::kRunning;
   ThrowAbortedUnlessUnwinding();
 }
 
@@ -241,7 +242,7 @@ ThreadIndex Controller::Current() const {
 }
 
 uint64_t Controller::NextU64() {
-  CheckRunning();
+  recording_->UseLane(CheckRunning());
   return recording_->NextU64();
 }
 

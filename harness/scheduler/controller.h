@@ -34,7 +34,8 @@ namespace gcs::sched {
 //             simply never ran — that is not a deadlock.
 //   runnable  may be chosen at the next decision: either not started yet (its body begins when
 //             chosen) or parked inside Point / a Wait that was signalled.
-//   running   the one thread executing; it alone touches the controller's state.
+//   running   the one thread executing; it alone touches the controller's state. (Stored as a
+//             runnable thread named by running_: it is still a candidate at its own points.)
 //   blocked   parked in Wait(resource) until some thread calls Signal(resource).
 //   finished  its body returned (or unwound).
 //
@@ -134,7 +135,9 @@ class Controller final : public core::SchedHooks {
   size_t PoolSize() const { return workers_.size(); }
 
  private:
-  enum class ThreadState : uint8_t { kDisabled, kRunnable, kRunning, kBlocked, kFinished };
+  // The running thread is not a state of its own: it is the runnable thread named by running_,
+  // so that a switch between two runnable threads writes no per-thread field (see Hot fields).
+  enum class ThreadState : uint8_t { kDisabled, kRunnable, kBlocked, kFinished };
 
   struct Worker;
   struct ThreadSlot {
@@ -159,25 +162,29 @@ class Controller final : public core::SchedHooks {
   // The thread-local identity of a pool thread: which controller and which worker it is.
   static thread_local Worker* current_worker_;
 
+  // Execution state. Touched only by the thread holding the baton — the running thread, or the
+  // Run() caller between executions; the handoff's release/acquire orders it, no lock needed.
+  //
+  // Hot fields: what a point reads and writes. Every handoff moves the cache lines the previous
+  // thread wrote to the next thread's core, and that transfer, not the instructions, is what a
+  // handoff costs; so these share one line (recording_ keeps its per-decision members first).
+  alignas(64) ThreadIndex running_ = kNoThread;
+  bool aborting_ = false;
+  std::atomic<uint64_t> progress_{0};  // also read by watchdogs, hence atomic
+  std::optional<RecordingStrategy> recording_;
+
+  // Cold fields: written per execution or on rare events.
+  std::vector<ThreadSlot> threads_;  // read at every decision, written on block/wake/finish
+  uint64_t progress_at_start_ = 0;
+  const std::function<void(ThreadIndex)>* body_ = nullptr;
+  ExecutionResult::Outcome outcome_ = ExecutionResult::Outcome::kCompleted;
+  std::vector<BlockedThread> blocked_;
+  std::exception_ptr failure_;
+  DecisionListener* listener_ = nullptr;
   std::vector<std::unique_ptr<Worker>> workers_;
   HandoffSlot caller_;  // the thread inside Run() waits here for the execution to end
   bool shutdown_ = false;
   std::atomic<bool> in_run_{false};
-  DecisionListener* listener_ = nullptr;
-  std::atomic<uint64_t> progress_{0};
-
-  // Execution state. Touched only by the thread holding the baton — the running thread, or the
-  // Run() caller between executions; the handoff's release/acquire orders it, no lock needed.
-  const std::function<void(ThreadIndex)>* body_ = nullptr;
-  std::optional<RecordingStrategy> recording_;
-  std::vector<ThreadSlot> threads_;
-  std::vector<ThreadIndex> runnable_;  // scratch for Decide, kept to avoid allocating per point
-  ThreadIndex running_ = kNoThread;
-  bool aborting_ = false;
-  ExecutionResult::Outcome outcome_ = ExecutionResult::Outcome::kCompleted;
-  std::vector<BlockedThread> blocked_;
-  std::exception_ptr failure_;
-  uint64_t points_ = 0;
 };
 
 }  // namespace gcs::sched

@@ -67,6 +67,33 @@ TEST(RecordingStrategy, RecordsPctStepEstimateChosenAtBegin) {
   EXPECT_EQ(recorder.schedule().strategy, "pct:depth=3,steps=64");
 }
 
+// Decisions made through different lanes (the controller's threads) come back in the order they
+// were made, whatever lane each went to.
+TEST(RecordingStrategy, LanesMergeBackInDecisionOrder) {
+  ScriptedStrategy inner;
+  inner.threads_ = {0, 1, 1, 0};
+  RecordingStrategy recorder(inner);
+  recorder.BeginExecution(3, 3);
+  const ThreadIndex all[] = {0, 1};
+  recorder.UseLane(2);
+  recorder.NextThread(all, 0, true);
+  recorder.UseLane(0);
+  recorder.NextU64();
+  recorder.NextThread(all, 0, true);
+  recorder.UseLane(2);
+  recorder.NextThread(all, 1, true);
+  recorder.UseLane(1);
+  recorder.NextU64();
+  recorder.NextThread(all, 1, true);
+  const std::vector<Decision> expected = {ThreadDecision(0), DrawDecision(1000), ThreadDecision(1),
+                                          ThreadDecision(1), DrawDecision(1001), ThreadDecision(0)};
+  EXPECT_EQ(recorder.schedule().decisions, expected);
+  EXPECT_EQ(recorder.TakeSchedule().decisions, expected);
+  // The next execution starts empty even though the lanes kept their buffers.
+  recorder.BeginExecution(4, 2);
+  EXPECT_TRUE(recorder.schedule().decisions.empty());
+}
+
 TEST(RecordingStrategyDeathTest, ChoiceOutsideTheRunnableSetIsABug) {
   GTEST_FLAG_SET(death_test_style, "threadsafe");
   ScriptedStrategy inner;
@@ -76,6 +103,7 @@ TEST(RecordingStrategyDeathTest, ChoiceOutsideTheRunnableSetIsABug) {
   const ThreadIndex runnable[] = {0, 1};
   EXPECT_DEATH(recorder.NextThread(runnable, 0, true),
                "strategy chose a thread that is not runnable");
+  EXPECT_DEATH(recorder.UseLane(6), "lane < lanes_.size");
 }
 
 }  // namespace
