@@ -182,7 +182,7 @@ void Controller::Dispatch(ThreadIndex thread) {
 
 void Controller::ParkUntilDispatched() {
   current_worker_->slot.Await();
-  // Whoever granted us set running_ and our state; if that was the teardown, unwind.
+  // Whoever granted us made us running_; if that was the teardown, unwind.
   if (aborting_) ThrowAbortedUnlessUnwinding();
 }
 

@@ -44,6 +44,7 @@ FreeRunResult FreeRunner::Run(uint32_t n, std::span<const bool> start_enabled, u
                               const std::function<void(ThreadIndex)>& body) {
   GCS_CHECK_MSG(current_worker_ == nullptr, "FreeRunner::Run called from inside a body");
   GCS_CHECK_MSG(!in_run_.exchange(true), "FreeRunner::Run is not reentrant");
+  GCS_CHECK(n <= kMaxThreads);
   GCS_CHECK(start_enabled.empty() || start_enabled.size() == n);
   GCS_CHECK(yield_per_mille <= 1000);
   EnsurePool(n);

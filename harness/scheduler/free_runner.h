@@ -34,6 +34,9 @@ struct FreeRunResult {
 // by Enable(t) starts at once on its own.
 class FreeRunner final : public core::SchedHooks {
  public:
+  // Upper bound on threads per execution, as for the Controller.
+  static constexpr uint32_t kMaxThreads = 256;
+
   FreeRunner() = default;
   ~FreeRunner() override;  // stops and joins the pool
   FreeRunner(const FreeRunner&) = delete;

@@ -5,6 +5,7 @@
 
 #include <set>
 #include <string>
+#include <vector>
 
 #include "harness/scheduler/controller.h"
 #include "harness/scheduler/schedule.h"
@@ -68,6 +69,28 @@ TEST(DfsStrategy, EnumeratesExactlyTheSchedulesWithinEachPreemptionBound) {
     EXPECT_EQ(dfs.Executions(), c.schedules);
     EXPECT_FALSE(dfs.Nondeterministic());
   }
+}
+
+// The exploration order is pinned: depth-first, the current thread first at each choice point,
+// backtracking from the deepest point that has an alternative left within the bound.
+TEST(DfsStrategy, ExplorationOrderIsPinned) {
+  Controller controller;
+  StepProgram program(controller, 2, 3);
+  DfsStrategy dfs(1);
+  std::vector<std::string> schedules;
+  std::vector<std::string> logs;
+  for (int i = 0; i < 100; ++i) {
+    const ExecutionResult r = program.Run(dfs, 0);
+    schedules.push_back(FormatSchedule(r.schedule));
+    logs.push_back(program.Log());
+    if (r.strategy_exhausted) break;
+  }
+  const std::string p = "gcs1:seed=0:strategy=dfs:max-preemptions=1:";
+  EXPECT_EQ(schedules,
+            (std::vector<std::string>{p + "0x4", p + "0x3.1x4", p + "0x2.1x4", p + "0.1x4",
+                                      p + "1x4", p + "1x3.0x4", p + "1x2.0x4", p + "1.0x4"}));
+  EXPECT_EQ(logs[1], "0:0 0:1 1:0 1:1 1:2 0:2");
+  EXPECT_EQ(logs[6], "1:0 0:0 0:1 0:2 1:1 1:2");
 }
 
 // Unbounded, every interleaving of 2x3 steps (C(6,3) = 20) and of 3x2 steps (6!/(2!2!2!) = 90)
