@@ -1,0 +1,38 @@
+// gcstress runner — Executor: an engine and a judge around one target.
+#include "harness/runner/executor.h"
+
+#include <utility>
+
+#include "harness/scheduler/replay.h"
+
+namespace gcs {
+
+TargetFactory NamedTarget(std::string name) {
+  return [name = std::move(name)] { return MakeTarget(name); };
+}
+
+Executor::Executor(std::unique_ptr<Target> target)
+    : target_(std::move(target)), engine_(*target_), judge_(*target_) {}
+
+Executor::~Executor() = default;
+
+JudgedExecution Executor::Execute(const Scenario& scenario, const std::vector<std::string>& faults,
+                                  sched::Strategy& strategy, uint64_t seed,
+                                  const EngineOptions& options) {
+  judge_.Begin(scenario, *target_);
+  JudgedExecution out;
+  out.execution = engine_.Run(scenario, faults, strategy, seed, options, judge_.Observer());
+  out.verdict = judge_.Verdict(scenario, out.execution);
+  return out;
+}
+
+JudgedExecution Executor::Replay(const Scenario& scenario, const std::vector<std::string>& faults,
+                                 const sched::Schedule& schedule, const EngineOptions& options,
+                                 std::optional<size_t>* diverged_at) {
+  sched::ReplayStrategy replay(schedule);
+  JudgedExecution out = Execute(scenario, faults, replay, schedule.seed, options);
+  if (diverged_at != nullptr) *diverged_at = replay.DivergedAt();
+  return out;
+}
+
+}  // namespace gcs

@@ -1,0 +1,132 @@
+// gcstress runner — Judge: oracles fanned out over one execution, deadlocks, and the pick.
+#include "harness/runner/judge.h"
+
+#include <string>
+#include <tuple>
+
+#include "harness/scenario/scenario_encoder.h"
+
+namespace gcs {
+
+// Engine::Run takes one observer; this hands every call to every oracle, in MakeOracles order.
+class Judge::FanOut final : public ExecutionObserver {
+ public:
+  explicit FanOut(std::span<const std::unique_ptr<Oracle>> oracles) : oracles_(oracles) {}
+  void OnEntry(const TraceEntry& entry) override {
+    for (const auto& o : oracles_)
+      o->OnEntry(entry);
+  }
+  void AfterTeardown(Target& target, const Execution& execution) override {
+    for (const auto& o : oracles_)
+      o->AfterTeardown(target, execution);
+  }
+
+ private:
+  std::span<const std::unique_ptr<Oracle>> oracles_;
+};
+
+Judge::Judge(const Target& target)
+    : oracles_(MakeOracles(target)), fan_out_(std::make_unique<FanOut>(oracles_)) {}
+
+Judge::~Judge() = default;
+
+void Judge::Begin(const Scenario& scenario, Target& target) {
+  for (const auto& o : oracles_)
+    o->Begin(scenario, target);
+}
+
+ExecutionObserver* Judge::Observer() {
+  return oracles_.empty() ? nullptr : fan_out_.get();
+}
+
+std::optional<Violation> Judge::Verdict(const Scenario& scenario,
+                                        const Execution& execution) const {
+  std::vector<Violation> found;
+  for (const auto& o : oracles_) {
+    if (std::optional<Violation> v = o->Result()) found.push_back(std::move(*v));
+  }
+  if (execution.outcome == sched::ExecutionResult::Outcome::kDeadlock) {
+    found.push_back(DeadlockViolation(scenario, execution));
+  }
+  return PickVerdict(found);
+}
+
+namespace {
+
+// What a blocked thread waits for, in words: "the vm-lock of main".
+std::string DescribeResource(const Scenario& scenario, core::ResourceId resource,
+                             std::string* kind_name) {
+  const uint32_t index = core::ResourceIndexOf(resource);
+  const std::string vm =
+      index < scenario.vms.size() ? scenario.vms[index] : "vm" + std::to_string(index);
+  switch (core::ResourceKindOf(resource)) {
+    case core::ResourceKind::kVmLock:
+      *kind_name = "vm-lock";
+      return "the vm-lock of " + vm;
+    case core::ResourceKind::kVmQuiesce:
+      *kind_name = "vm-quiesce";
+      return vm + " to quiesce";
+  }
+  *kind_name = "resource";
+  return "resource " + std::to_string(resource);
+}
+
+// The step `thread` was in when the execution stopped: its last kStepBegin, if any.
+const TraceEntry* LastStepBegin(const Trace& trace, uint32_t thread) {
+  for (auto it = trace.entries.rbegin(); it != trace.entries.rend(); ++it) {
+    if (it->kind == TraceEntry::Kind::kStepBegin && it->thread == thread) return &*it;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+Violation DeadlockViolation(const Scenario& scenario, const Execution& execution) {
+  Violation v;
+  v.kind = ViolationKind::kDeadlock;
+  v.phase = "deadlock";
+  v.trace_index = execution.trace.entries.size();
+  std::string message = "deadlock:";
+  bool first = true;
+  for (const sched::BlockedThread& b : execution.blocked) {
+    const uint32_t t = b.thread;
+    const std::string name =
+        t < scenario.threads.size() ? scenario.threads[t].name : "thread " + std::to_string(t);
+    std::string kind_name;
+    const std::string waits_for = DescribeResource(scenario, b.resource, &kind_name);
+    const TraceEntry* begin = LastStepBegin(execution.trace, t);
+    message += std::string(first ? " " : "; ") + name;
+    if (begin != nullptr && t < scenario.threads.size()) {
+      const Step& step = scenario.threads[t].steps[begin->step];
+      message +=
+          " at step " + std::to_string(begin->step) + " (" + FormatStep(scenario, step) + ")";
+    }
+    message += " waits for " + waits_for;
+    if (first) {
+      v.thread = t;
+      v.step = begin != nullptr ? begin->step : 0;
+      if (begin != nullptr && t < scenario.threads.size()) {
+        v.op = std::string(GetOpInfo(scenario.threads[t].steps[begin->step].op).json);
+      }
+      v.site = kind_name;
+      first = false;
+    }
+  }
+  if (first) message += " no thread can run";
+  v.message = std::move(message);
+  return v;
+}
+
+std::optional<Violation> PickVerdict(std::span<const Violation> candidates) {
+  const auto rank = [](const Violation& v) {
+    return std::make_tuple(static_cast<int>(v.kind), v.trace_index, v.Signature(), v.message);
+  };
+  const Violation* best = nullptr;
+  for (const Violation& v : candidates) {
+    if (best == nullptr || rank(v) < rank(*best)) best = &v;
+  }
+  if (best == nullptr) return std::nullopt;
+  return *best;
+}
+
+}  // namespace gcs

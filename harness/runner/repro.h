@@ -1,0 +1,94 @@
+// gcstress runner — Repro: a failing execution as a file that replays it (scenario + schedule +
+// config + the verdict it gave).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "harness/input_error.h"
+#include "harness/oracles/violation_record.h"
+#include "harness/runner/run_config.h"
+#include "harness/runner/runner.h"
+#include "harness/scenario/scenario.h"
+#include "harness/scheduler/schedule.h"
+#include "harness/target/target.h"
+
+// The repro file, format 1. One JSON object, keys in this order (all required, no others):
+//
+//   {
+//     "format": 1,                     repro file format; this gcstress reads 1
+//     "gcstress_repro": 1,             marks the file as a repro (a scenario file has no such key)
+//     "verdict": {                     what the execution was judged, for people and for replay
+//       "kind": "double-free",         a violations.def name
+//       "signature": "double-free/attach/step/lifecycle.dealloc",  == kind/op/phase/site
+//       "message": "...",              one line
+//       "thread": 0,                   scenario thread index; == number of threads for teardown
+//       "step": 4,                     step index within that thread (< its step count)
+//       "op": "attach",                "" or an ops.def name
+//       "phase": "step",
+//       "site": "lifecycle.dealloc"
+//     },
+//     "target": "core",                a ListTargets() name
+//     "faults": ["refpool-deferred-incref"],   the target's fault names, no repeats
+//     "strategy": "pct:depth=3,steps=64",      the canonical spec the execution ran with, or
+//                                              "free"; equal to the schedule's strategy
+//     "seed": 1,                       the run's base seed (u64)
+//     "iteration": 17,                 the iteration (u64); the schedule's seed must be
+//                                      IterationSeed(seed, iteration)
+//     "free_mode": false,              true only with strategy "free" (and a schedule without
+//                                      decisions): such a repro re-runs free, not bit for bit
+//     "yield_per_mille": 100,          free mode's yield chance, 0..1000
+//     "schedule": "gcs1:seed=...:strategy=pct:depth=3,steps=64:0x3.1",   the gcs1 text form
+//     "scenario": { ... }              the scenario, embedded as in a scenario file (format 1)
+//   }
+//
+// Numbers are JSON integers; u64 fields take the full range. Every malformed, missing, extra,
+// wrong-typed or inconsistent field is an InputError naming its JSON pointer ("/verdict/step",
+// "/scenario/threads/t1/3/op"), exit code 2.
+
+namespace gcs {
+
+inline constexpr int kReproFormat = 1;
+
+struct Repro {
+  Scenario scenario;
+  std::string target;
+  std::vector<std::string> faults;
+  std::string strategy;  // == schedule.strategy
+  uint64_t seed = 0;
+  uint64_t iteration = 0;
+  bool free_mode = false;
+  uint32_t yield_per_mille = 0;
+  sched::Schedule schedule;
+  // kind, message, thread, step, op, phase and site; obj and trace_index are not kept.
+  Violation verdict;
+
+  bool operator==(const Repro&) const;
+};
+
+// The repro of a failure found by a run with `config`.
+Repro MakeRepro(const Scenario& scenario, const RunConfig& config, const Failure& failure);
+
+nlohmann::ordered_json ReproToJson(const Repro& repro);
+// ReproToJson as text: two-space indentation, the scenario in FormatScenario's layout (one step
+// per line), a final newline. Deterministic.
+std::string FormatRepro(const Repro& repro);
+
+// Finds a target by name, to validate the scenario and faults against it. MakeTarget by default.
+using TargetLookup = std::function<Expected<std::unique_ptr<Target>>(std::string_view name)>;
+
+Expected<Repro> ParseRepro(std::string_view text, std::string_view file,
+                           const TargetLookup& lookup = MakeTarget);
+Expected<Repro> LoadRepro(const std::string& path, const TargetLookup& lookup = MakeTarget);
+
+// Writes <reports_dir>/<SignatureSlug(signature)>[-N]/repro.json atomically, in a directory no
+// other run shares (report_dir.h). Returns the file's path.
+Expected<std::string> WriteRepro(const std::string& reports_dir, const Repro& repro);
+
+}  // namespace gcs
