@@ -11,22 +11,37 @@
 
 namespace gcs {
 
+// How the executions an oracle judges are run.
+struct OracleOptions {
+  // Free mode: the scenario threads ran truly in parallel, so the trace is one linearization of
+  // concurrent events and the target may not be queried while they run. Checks that compare the
+  // model with the target mid-run (refcounts at quiescent points, the drop-check after a gc) are
+  // off; the end-of-execution checks stay on.
+  bool free_mode = false;
+};
+
 // Oracles find bugs only by what the target does — its events, its step results, its answers
 // to Inspect/LiveObjects — never by knowing which fault is switched on. One Oracle object is
 // reused across executions: Begin resets it.
 //
 // Contract: Begin(scenario, target) before each execution; then OnEntry for every trace entry in
 // order (ExecutionObserver; in free mode under the recorder's lock); then, if the execution was
-// torn down, AfterTeardown; then Result. OnEntry runs on the hot path: O(1) amortized per entry.
+// torn down, AfterTeardown; then Violations/Result. OnEntry runs on the hot path: O(1) amortized
+// per entry.
 class Oracle : public ExecutionObserver {
  public:
   virtual std::string_view Name() const = 0;
   virtual void Begin(const Scenario& scenario, Target& target) = 0;
+  // Every violation found in the current execution, in the order found (bounded per oracle).
+  virtual std::vector<Violation> Violations() const = 0;
   // The first violation found in the current execution (lowest trace_index), if any.
-  virtual std::optional<Violation> Result() const = 0;
+  std::optional<Violation> Result() const;
 };
 
-// The default oracle set for a target (harness/oracles/oracles.cc).
-std::vector<std::unique_ptr<Oracle>> MakeOracles(const Target& target);
+// The default oracle set for a target (harness/oracles/oracles.cc): every oracle when the target
+// reports a full event stream; otherwise those that judge only what is reported (a missing event
+// must never look like a bug). The oracles of one set share one ShadowModel.
+std::vector<std::unique_ptr<Oracle>> MakeOracles(const Target& target,
+                                                 const OracleOptions& options = {});
 
 }  // namespace gcs

@@ -4,8 +4,10 @@
 namespace gcs {
 
 // Filled in by the oracles (harness/oracles/*.cc) as they land.
-std::vector<std::unique_ptr<Oracle>> MakeOracles(const Target& target) {
+std::vector<std::unique_ptr<Oracle>> MakeOracles(const Target& target,
+                                                 const OracleOptions& options) {
   (void)target;
+  (void)options;
   return {};
 }
 

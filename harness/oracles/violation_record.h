@@ -3,7 +3,10 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
+#include <span>
 #include <string>
+#include <tuple>
 
 #include "core/ids.h"
 #include "harness/scenario/violation.h"
@@ -31,5 +34,23 @@ struct Violation {
            (phase.empty() ? "-" : phase) + "/" + (site.empty() ? "-" : site);
   }
 };
+
+// The verdict order: the more severe kind (the lower enumerator of harness/violations.def) wins;
+// among equals the earlier trace entry; then signature and message, so that the choice never
+// depends on the order in which oracles happened to report.
+inline bool MoreSevere(const Violation& a, const Violation& b) {
+  return std::make_tuple(static_cast<int>(a.kind), a.trace_index, a.Signature(), a.message) <
+         std::make_tuple(static_cast<int>(b.kind), b.trace_index, b.Signature(), b.message);
+}
+
+// The verdict of an execution among all its violations (nullopt: it passed).
+inline std::optional<Violation> MostSevere(std::span<const Violation> all) {
+  const Violation* best = nullptr;
+  for (const Violation& v : all) {
+    if (best == nullptr || MoreSevere(v, *best)) best = &v;
+  }
+  if (best == nullptr) return std::nullopt;
+  return *best;
+}
 
 }  // namespace gcs

@@ -1,0 +1,581 @@
+// gcstress oracles — ShadowModel: following a trace with the spec's lifetime semantics.
+#include "harness/oracles/shadow_model.h"
+
+#include <algorithm>
+#include <climits>
+#include <string>
+
+#include "core/check.h"
+
+namespace gcs {
+namespace {
+
+// Ids beyond this are not tracked: a target reporting them is broken in a way the oracles cannot
+// judge, and the model must not allocate gigabytes because of it.
+constexpr core::AllocId kMaxTrackedId = core::AllocId{1} << 24;
+
+void ResetObject(ShadowModel::Object& o) {
+  o.state = ShadowModel::State::kUnknown;
+  o.kind = core::ObjectKind::kPlain;
+  o.collecting = false;
+  o.proxy_active = false;
+  o.vm = core::kNoVm;
+  o.proxy_owner = core::kNoVm;
+  o.type = core::kNoAlloc;
+  o.proxy_target = core::kNoAlloc;
+  o.bindings = o.holds = o.pool = o.registry_held = o.export_entries = o.table_refs = o.type_users =
+      0;
+  o.out.clear();  // clear, not shrink: the next execution reuses the capacity
+  o.in.clear();
+  o.proxies.clear();
+}
+
+void Decrement(int32_t& n) {
+  if (n > 0) --n;
+}
+
+}  // namespace
+
+void ShadowModel::Begin(const Scenario& scenario) {
+  scenario_ = &scenario;
+  num_threads_ = static_cast<uint32_t>(scenario.threads.size());
+  teardown_ = false;
+  for (size_t i = 0; i < used_; ++i)
+    ResetObject(objs_[i]);
+  used_ = 0;
+  ++cache_gen_;
+  for (VmInfo& v : vms_) {
+    v.closed = v.destroying = v.destroyed = v.terminated = false;
+    v.closed_at = 0;
+    v.creating_thread = UINT32_MAX;
+    v.types.clear();
+    v.collecting.clear();
+  }
+  threads_.resize(num_threads_ + 1);
+  for (ThreadPos& t : threads_) {
+    t.started_step = t.in_flight = t.obj_bound = false;
+    t.step = 0;
+    t.op = Op::kYield;
+    t.begin_index = 0;
+    t.obj_value = Value{};
+    t.holds.clear();
+  }
+  in_flight_ = 0;
+  var_values_.assign(scenario.vars.size(), Value{});
+  registry_.clear();
+  exports_.clear();
+  calls_.clear();
+  has_pending_ = false;
+  pending_index_ = 0;
+  next_ = 0;
+}
+
+void ShadowModel::Enter(size_t index, const TraceEntry& entry) {
+  if (index + 1 == next_) return;  // another oracle sharing the model entered it already
+  GCS_CHECK_MSG(index == next_, "oracles sharing a shadow model saw different traces");
+  if (has_pending_) Apply(pending_, pending_index_);
+  pending_ = entry;
+  pending_index_ = index;
+  has_pending_ = true;
+  ++next_;
+}
+
+void ShadowModel::Flush() {
+  if (!has_pending_) return;
+  has_pending_ = false;
+  Apply(pending_, pending_index_);
+}
+
+ShadowModel::Object& ShadowModel::Obj(core::AllocId id) {
+  static thread_local Object sink;  // absorbs ids the model does not track
+  if (id == core::kNoAlloc || id >= kMaxTrackedId) {
+    ResetObject(sink);
+    return sink;
+  }
+  if (id >= objs_.size()) {
+    const size_t n = std::max<size_t>(id + 1, objs_.size() * 2);
+    objs_.resize(n);
+    mark_.resize(n, 0);
+    unreachable_gen_.resize(n, 0);
+  }
+  if (id >= used_) used_ = id + 1;
+  return objs_[id];
+}
+
+Attribution ShadowModel::Where(uint32_t t) const {
+  if (t >= num_threads_) {
+    return Attribution{num_threads_, 0, "", teardown_ ? "teardown" : "setup"};
+  }
+  const ThreadPos& p = threads_[t];
+  return Attribution{t, p.step, p.started_step ? OpName(p.op) : std::string_view(), "step"};
+}
+
+void ShadowModel::EndStep(uint32_t t) {
+  ThreadPos& p = threads_[ThreadSlot(t)];
+  if (!p.in_flight) return;
+  p.in_flight = false;
+  --in_flight_;
+  for (core::AllocId id : p.holds)
+    Decrement(Obj(id).holds);
+  p.holds.clear();
+}
+
+void ShadowModel::Apply(const TraceEntry& e, size_t index) {
+  const bool valid_var = e.var != kNoVar && e.var < var_values_.size();
+  const bool handle_var = valid_var && scenario_->vars[e.var].kind == BindKind::kHandle;
+  switch (e.kind) {
+    case TraceEntry::Kind::kStepBegin: {
+      ThreadPos& p = threads_[ThreadSlot(e.thread)];
+      if (!p.in_flight) ++in_flight_;
+      p.in_flight = true;
+      p.started_step = true;
+      p.step = e.step;
+      p.begin_index = index;
+      p.obj_bound = false;
+      if (e.thread < num_threads_ && e.step < scenario_->threads[e.thread].steps.size()) {
+        const Step& s = scenario_->threads[e.thread].steps[e.step];
+        p.op = s.op;
+        if (s.obj != kNoVar && s.obj < var_values_.size()) {
+          p.obj_value = var_values_[s.obj];
+          p.obj_bound = true;
+        }
+      }
+      break;
+    }
+    case TraceEntry::Kind::kStepEnd:
+      if (valid_var) {
+        var_values_[e.var] = e.value;
+        if (handle_var && e.value.obj != core::kNoAlloc) {
+          ++Obj(e.value.obj).bindings;
+          Grew();
+        }
+      }
+      EndStep(e.thread);
+      break;
+    case TraceEntry::Kind::kStepSkipped:
+    case TraceEntry::Kind::kThreadStop:
+    case TraceEntry::Kind::kThreadEnd:
+      EndStep(e.thread);
+      break;
+    case TraceEntry::Kind::kDiscard:
+      if (handle_var && e.value.obj != core::kNoAlloc) Decrement(Obj(e.value.obj).bindings);
+      break;
+    case TraceEntry::Kind::kTeardown:
+      teardown_ = true;
+      break;
+    case TraceEntry::Kind::kEvent:
+      ApplyEvent(e.event, index);
+      break;
+    case TraceEntry::Kind::kDecision:
+    case TraceEntry::Kind::kThreadStart:
+    case TraceEntry::Kind::kDiscardError:
+      break;
+  }
+}
+
+void ShadowModel::ApplyEvent(const core::Event& ev, size_t index) {
+  using K = core::EventKind;
+  ThreadPos& pos = threads_[ThreadSlot(ev.thread)];
+  auto hold = [&](core::AllocId id) {
+    if (!pos.in_flight) return;
+    ++Obj(id).holds;
+    pos.holds.push_back(id);
+    Grew();
+  };
+  const bool vm_ok = ValidVm(ev.vm);
+  switch (ev.kind) {
+    case K::kAlloc: {
+      Object& o = Obj(ev.obj);
+      if (o.state != State::kUnknown || ev.obj == core::kNoAlloc) break;  // ids are never reused
+      o.state = State::kAlive;
+      o.kind = ev.value >= 0 && ev.value < core::kObjectKindCount
+                   ? static_cast<core::ObjectKind>(ev.value)
+                   : core::ObjectKind::kPlain;
+      o.vm = ev.vm;
+      o.type = ev.other;
+      if (ev.other != core::kNoAlloc) ++Obj(ev.other).type_users;
+      hold(ev.obj);
+      break;
+    }
+    case K::kFree: {
+      Object& o = Obj(ev.obj);
+      if (!o.alive()) break;
+      o.state = State::kFreed;
+      o.collecting = false;
+      o.proxy_active = false;
+      // Its references go with it: the core's dealloc reports them one by one, a heap freed with
+      // its VM does not. Every id below was entered when its edge was, so no Obj() (no growth).
+      for (const OutEdge& edge : o.out) {
+        auto& in = objs_[edge.to].in;
+        auto it = std::find(in.begin(), in.end(), ev.obj);
+        if (it != in.end()) in.erase(it);
+      }
+      o.out.clear();
+      if (o.type != core::kNoAlloc && o.type < objs_.size()) Decrement(objs_[o.type].type_users);
+      break;
+    }
+    case K::kIncref: {
+      // The collector's reference to its worklist is not a hold: it frees those objects itself.
+      const Object& o = Obj(ev.obj);
+      if (o.alive() && !o.collecting) hold(ev.obj);
+      break;
+    }
+    case K::kPoolQueue:
+      if (ev.value < 0) {
+        ++Obj(ev.obj).pool;
+        Grew();
+      }
+      break;
+    case K::kPoolApply:
+      if (ev.value < 0) Decrement(Obj(ev.obj).pool);
+      break;
+    case K::kEdgeSet:
+      if (ev.obj != core::kNoAlloc && ev.other != core::kNoAlloc) {
+        AddEdge(ev.obj, ev.value, ev.other);
+        Grew();
+      }
+      break;
+    case K::kEdgeClear:
+      RemoveEdge(ev.obj, ev.value, ev.other);
+      break;
+    case K::kCollectUnreachable:
+      if (!vm_ok) break;
+      Obj(ev.obj).collecting = true;
+      vms_[ev.vm].collecting.push_back(ev.obj);
+      break;
+    case K::kCollectEnd:
+      if (!vm_ok) break;
+      for (core::AllocId id : vms_[ev.vm].collecting)
+        Obj(id).collecting = false;
+      vms_[ev.vm].collecting.clear();
+      break;
+    case K::kRegistryRegister: {
+      if (!vm_ok) break;
+      const RegistryKey key{ev.vm, ev.aux, ev.value};
+      if (auto it = registry_.find(key); it != registry_.end()) DropRegistry(it);
+      registry_.emplace(key, RegistryEntry{ev.obj, ev.other, index});
+      if (ev.other != core::kNoAlloc) {
+        ++Obj(ev.other).registry_held;
+        Grew();
+      }
+      break;
+    }
+    case K::kRegistryUnregister:
+    case K::kRegistryCallback:
+      if (!vm_ok) break;
+      if (auto it = registry_.find(RegistryKey{ev.vm, ev.aux, ev.value}); it != registry_.end()) {
+        DropRegistry(it);
+      }
+      break;
+    case K::kExport: {
+      if (!vm_ok || ev.other == core::kNoAlloc) break;
+      Object& p = Obj(ev.other);
+      p.proxy_target = ev.obj;
+      p.proxy_owner = ev.vm;
+      p.proxy_active = p.alive();
+      Obj(ev.obj).proxies.push_back(ev.other);
+      const ExportKey key{ev.vm, ev.value, ev.aux};
+      if (exports_.emplace(key, ev.obj).second) ++Obj(ev.obj).export_entries;
+      Grew();
+      break;
+    }
+    case K::kExportDrop: {
+      if (!vm_ok) break;
+      auto it = exports_.find(ExportKey{ev.vm, ev.value, ev.aux});
+      if (it == exports_.end() || it->second != ev.obj) {
+        // A VM's whole table going at once names no destination: any entry with that id for
+        // that object is the one.
+        it = exports_.lower_bound(ExportKey{ev.vm, INT64_MIN, INT64_MIN});
+        while (it != exports_.end() && it->first.owner == ev.vm &&
+               (it->first.id != ev.aux || it->second != ev.obj)) {
+          ++it;
+        }
+        if (it != exports_.end() && it->first.owner != ev.vm) it = exports_.end();
+      }
+      if (it != exports_.end()) DropExport(it);
+      break;
+    }
+    case K::kProxyRelease:
+    case K::kProxyInvalidate:
+      if (ev.obj != core::kNoAlloc) Deactivate(ev.obj);
+      break;
+    case K::kCallBegin:
+      if (vm_ok) calls_[{ev.vm, ev.aux}] = Call{ev.obj, ev.other};
+      break;
+    case K::kCallSettle:
+      if (vm_ok) calls_.erase({ev.vm, ev.aux});
+      break;
+    case K::kVmCreateBegin:
+      if (vm_ok) vms_[ev.vm].creating_thread = ev.thread;
+      break;
+    case K::kVmCreateEnd:
+      if (vm_ok) vms_[ev.vm].creating_thread = UINT32_MAX;
+      break;
+    case K::kTypeRegister:
+      if (!vm_ok) break;
+      ++Obj(ev.obj).table_refs;
+      vms_[ev.vm].types.push_back(ev.obj);
+      break;
+    case K::kTerminate:
+      if (!vm_ok) break;
+      vms_[ev.vm].terminated = true;
+      ApplyClose(ev.vm, index);
+      break;
+    case K::kVmDestroyBegin:
+      if (!vm_ok) break;
+      ApplyClose(ev.vm, index);
+      vms_[ev.vm].destroying = true;
+      break;
+    case K::kVmDestroyEnd:
+      if (!vm_ok) break;
+      vms_[ev.vm].destroying = false;
+      vms_[ev.vm].destroyed = true;
+      break;
+    case K::kDecref:
+    case K::kFinalize:
+    case K::kWeakClear:
+    case K::kCollectBegin:
+    case K::kEnumerate:
+    case K::kUse:
+    case K::kMessageSend:
+    case K::kMessageDeliver:
+    case K::kCallServe:
+    case K::kAttach:
+    case K::kDetach:
+    case K::kVmSwitch:
+      break;
+  }
+}
+
+// What closing VM `d` means by the spec (DESIGN.md §3, worker termination), applied whether or
+// not the target reported it. Everything here is idempotent: a target that reported it already
+// (the fixed core does, before Terminate) leaves nothing to do.
+void ShadowModel::ApplyClose(core::VmIndex d, size_t index) {
+  VmInfo& vm = vms_[d];
+  if (!vm.closed) {
+    vm.closed = true;
+    vm.closed_at = index;
+  }
+  for (auto it = exports_.begin(); it != exports_.end();) {
+    auto next = std::next(it);
+    if (it->first.owner == d || it->first.dest == d) DropExport(it);
+    it = next;
+  }
+  for (core::AllocId id = 1; id < used_; ++id) {
+    Object& o = objs_[id];
+    if (o.proxy_owner == d) o.proxy_active = false;
+    if (o.vm == d) o.pool = 0;  // the pool dies with the VM; the heap goes with it
+  }
+  // Pending calls into it are rejected: their listeners leave their endpoints. Calls it made die
+  // with its heap.
+  for (auto it = calls_.begin(); it != calls_.end();) {
+    auto next = std::next(it);
+    const Object* proxy = Find(it->second.proxy);
+    if (it->first.first == d) {
+      calls_.erase(it);
+    } else if (proxy != nullptr && proxy->proxy_owner == d) {
+      const Object* promise = Find(it->second.promise);
+      const std::vector<core::AllocId> listeners =
+          promise != nullptr ? promise->in : std::vector<core::AllocId>{};
+      for (core::AllocId l : listeners) {
+        const Object* lo = Find(l);
+        if (lo == nullptr || lo->kind != core::ObjectKind::kListener) continue;
+        const std::vector<core::AllocId> endpoints = lo->in;
+        for (core::AllocId ep : endpoints) {
+          const Object* eo = Find(ep);
+          if (eo != nullptr && eo->kind == core::ObjectKind::kEndpoint) RemoveEdge(ep, -1, l);
+        }
+      }
+      calls_.erase(it);
+    }
+    it = next;
+  }
+  // Its registries die with it; elsewhere, proxies into it are unregistered.
+  for (auto it = registry_.begin(); it != registry_.end();) {
+    auto next = std::next(it);
+    const Object* target = Find(it->second.target);
+    if (it->first.vm == d ||
+        (it->first.aux == 1 && target != nullptr && target->proxy_owner == d)) {
+      DropRegistry(it);
+    }
+    it = next;
+  }
+  for (core::AllocId t : vm.types)
+    Decrement(Obj(t).table_refs);
+  vm.types.clear();
+}
+
+void ShadowModel::AddEdge(core::AllocId from, int64_t field, core::AllocId to) {
+  Obj(to);  // may grow objs_: before taking references
+  Obj(from).out.push_back(OutEdge{field, to});
+  objs_[to].in.push_back(from);
+}
+
+void ShadowModel::RemoveEdge(core::AllocId from, int64_t field, core::AllocId to) {
+  if (from == core::kNoAlloc || to == core::kNoAlloc) return;
+  Obj(to);
+  auto& out = Obj(from).out;
+  auto it = std::find_if(out.begin(), out.end(),
+                         [&](const OutEdge& e) { return e.field == field && e.to == to; });
+  if (it == out.end()) return;  // already gone (a freed source, or a closed VM's listener)
+  out.erase(it);
+  auto& in = objs_[to].in;
+  auto src = std::find(in.begin(), in.end(), from);
+  if (src != in.end()) in.erase(src);
+}
+
+void ShadowModel::DropExport(std::map<ExportKey, core::AllocId>::iterator it) {
+  Decrement(Obj(it->second).export_entries);
+  exports_.erase(it);
+}
+
+void ShadowModel::DropRegistry(std::map<RegistryKey, RegistryEntry>::iterator it) {
+  if (it->second.held != core::kNoAlloc) Decrement(Obj(it->second.held).registry_held);
+  registry_.erase(it);
+}
+
+void ShadowModel::Deactivate(core::AllocId proxy) {
+  Obj(proxy).proxy_active = false;
+}
+
+int64_t ShadowModel::Roots(const Object& o, Reach reach) const {
+  int64_t n = int64_t{o.bindings} + o.holds + o.pool + o.registry_held;
+  if (o.kind == core::ObjectKind::kType) ++n;  // VM roots until their VM is destroyed
+  if (reach == Reach::kLiveness) n += o.export_entries;
+  return n;
+}
+
+int64_t ShadowModel::Count(core::AllocId id) const {
+  const Object* o = Find(id);
+  if (o == nullptr) return 0;
+  return int64_t{o->bindings} + o->pool + o->registry_held + o->export_entries + o->table_refs +
+         o->type_users + static_cast<int64_t>(o->in.size());
+}
+
+std::string ShadowModel::DescribeHolders(core::AllocId id) const {
+  const Object* o = Find(id);
+  if (o == nullptr) return "unknown";
+  std::string out;
+  auto add = [&](int64_t n, const char* what) {
+    if (n == 0) return;
+    if (!out.empty()) out += ", ";
+    out += std::to_string(n) + " " + what;
+  };
+  add(o->bindings, "binding(s)");
+  add(o->pool, "queued drop(s)");
+  add(o->registry_held, "registry entr(ies)");
+  add(o->export_entries, "export entr(ies)");
+  add(o->table_refs, "type table(s)");
+  add(o->type_users, "instance(s)");
+  add(static_cast<int64_t>(o->in.size()), "edge(s)");
+  return out.empty() ? "nothing" : out;
+}
+
+uint32_t ShadowModel::NextMark() {
+  if (++mark_gen_ == 0) {
+    std::fill(mark_.begin(), mark_.end(), 0);
+    mark_gen_ = 1;
+  }
+  return mark_gen_;
+}
+
+bool ShadowModel::Reachable(core::AllocId id, Reach reach, core::VmIndex exclude,
+                            core::AllocId* root) {
+  const Object* x = Find(id);
+  if (x == nullptr || !x->alive() || (exclude != core::kNoVm && x->vm == exclude)) return false;
+  const bool use_cache = reach == Reach::kStrong && exclude == core::kNoVm;
+  if (use_cache && unreachable_gen_[id] == cache_gen_) return false;
+  const uint32_t m = NextMark();
+  queue_.clear();
+  queue_.push_back(id);
+  mark_[id] = m;
+  auto visit = [&](core::AllocId s) {
+    if (s == core::kNoAlloc || s >= used_ || mark_[s] == m) return;
+    const Object& so = objs_[s];
+    if (!so.alive() || (exclude != core::kNoVm && so.vm == exclude)) return;
+    mark_[s] = m;
+    queue_.push_back(s);
+  };
+  for (size_t i = 0; i < queue_.size(); ++i) {
+    const core::AllocId cur = queue_[i];
+    const Object& o = objs_[cur];
+    if (Roots(o, reach) > 0) {
+      if (root != nullptr) *root = cur;
+      return true;
+    }
+    for (core::AllocId s : o.in)
+      visit(s);
+    for (core::AllocId p : o.proxies) {
+      if (p < used_ && objs_[p].proxy_active && objs_[p].proxy_target == cur) visit(p);
+    }
+  }
+  // Nothing that reaches `id` is a root, so nothing in its backward closure is reachable either,
+  // until something is added.
+  if (use_cache) {
+    for (core::AllocId s : queue_)
+      unreachable_gen_[s] = cache_gen_;
+  }
+  return false;
+}
+
+std::vector<core::VmIndex> ShadowModel::ProxyVmsReaching(core::AllocId id) {
+  std::vector<core::VmIndex> vms;
+  const Object* x = Find(id);
+  if (x == nullptr || !x->alive()) return vms;
+  const uint32_t m = NextMark();
+  queue_.clear();
+  queue_.push_back(id);
+  mark_[id] = m;
+  for (size_t i = 0; i < queue_.size(); ++i) {
+    const core::AllocId cur = queue_[i];
+    const Object& o = objs_[cur];
+    auto visit = [&](core::AllocId s) {
+      if (s == core::kNoAlloc || s >= used_ || mark_[s] == m || !objs_[s].alive()) return;
+      mark_[s] = m;
+      queue_.push_back(s);
+    };
+    for (core::AllocId s : o.in)
+      visit(s);
+    for (core::AllocId p : o.proxies) {
+      if (p >= used_ || !objs_[p].proxy_active || objs_[p].proxy_target != cur) continue;
+      if (objs_[p].alive()) vms.push_back(objs_[p].vm);
+      visit(p);
+    }
+  }
+  std::sort(vms.begin(), vms.end());
+  vms.erase(std::unique(vms.begin(), vms.end()), vms.end());
+  return vms;
+}
+
+std::vector<core::AllocId> ShadowModel::UnreachableIn(core::VmIndex vm) {
+  const uint32_t m = NextMark();
+  queue_.clear();
+  for (core::AllocId id = 1; id < used_; ++id) {
+    if (objs_[id].alive() && Roots(objs_[id], Reach::kLiveness) > 0) {
+      mark_[id] = m;
+      queue_.push_back(id);
+    }
+  }
+  auto visit = [&](core::AllocId s) {
+    if (s == core::kNoAlloc || s >= used_ || mark_[s] == m || !objs_[s].alive()) return;
+    mark_[s] = m;
+    queue_.push_back(s);
+  };
+  for (size_t i = 0; i < queue_.size(); ++i) {
+    const Object& o = objs_[queue_[i]];
+    for (const OutEdge& e : o.out)
+      visit(e.to);
+    visit(o.type);
+    if (o.proxy_active) visit(o.proxy_target);
+  }
+  std::vector<core::AllocId> out;
+  for (core::AllocId id = 1; id < used_; ++id) {
+    const Object& o = objs_[id];
+    if (o.alive() && o.vm == vm && o.kind != core::ObjectKind::kType && mark_[id] != m) {
+      out.push_back(id);
+    }
+  }
+  return out;
+}
+
+}  // namespace gcs
