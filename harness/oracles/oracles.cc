@@ -1,14 +1,37 @@
 // gcstress oracles — the default oracle set for a target.
+#include <memory>
+
+#include "harness/oracles/clean_error.h"
+#include "harness/oracles/double_free.h"
+#include "harness/oracles/finalizer.h"
+#include "harness/oracles/leak.h"
 #include "harness/oracles/oracle.h"
+#include "harness/oracles/premature_collection.h"
+#include "harness/oracles/refcount.h"
+#include "harness/oracles/use_after_free.h"
+#include "harness/oracles/wrong_vm.h"
 
 namespace gcs {
 
-// Filled in by the oracles (harness/oracles/*.cc) as they land.
 std::vector<std::unique_ptr<Oracle>> MakeOracles(const Target& target,
                                                  const OracleOptions& options) {
-  (void)target;
-  (void)options;
-  return {};
+  // One model for all: it is the expensive part, and every oracle reads the same state.
+  auto shadow = std::make_shared<ShadowModel>();
+  const bool full = target.FullEventStream();
+  std::vector<std::unique_ptr<Oracle>> out;
+  out.push_back(std::make_unique<DoubleFreeOracle>(shadow, full, options));
+  out.push_back(std::make_unique<UseAfterFreeOracle>(shadow, full, options));
+  if (full) {
+    // Reachability and counts are claims about *every* reference: without the full stream a
+    // missing event would read as a bug.
+    out.push_back(std::make_unique<PrematureCollectionOracle>(shadow, full, options));
+  }
+  out.push_back(std::make_unique<LeakOracle>(shadow, full, options));
+  if (full) out.push_back(std::make_unique<RefcountOracle>(shadow, full, options));
+  out.push_back(std::make_unique<FinalizerOracle>(shadow, full, options));
+  out.push_back(std::make_unique<WrongVmOracle>(shadow, full, options));
+  out.push_back(std::make_unique<CleanErrorOracle>(shadow, full, options));
+  return out;
 }
 
 }  // namespace gcs

@@ -1,0 +1,40 @@
+// gcstress oracles — OracleSet: every oracle of an execution, and the verdict they give together.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "harness/oracles/oracle.h"
+
+namespace gcs {
+
+// What the runner attaches to an execution: forwards every call to each oracle, then combines.
+// Several violations can fire in one execution; the verdict is the most severe (MoreSevere: the
+// lowest ViolationKind of harness/violations.def, ties to the earliest trace entry), and All()
+// keeps every one for reports.
+//
+//   OracleSet oracles(target);                 // MakeOracles(target)
+//   oracles.Begin(scenario, target);
+//   Execution e = engine.Run(scenario, faults, strategy, seed, {}, &oracles);
+//   if (auto v = oracles.Verdict()) ...
+class OracleSet final : public ExecutionObserver {
+ public:
+  explicit OracleSet(const Target& target, const OracleOptions& options = {});
+  explicit OracleSet(std::vector<std::unique_ptr<Oracle>> oracles);
+
+  void Begin(const Scenario& scenario, Target& target);
+  void OnEntry(const TraceEntry& entry) override;
+  void AfterTeardown(Target& target, const Execution& execution) override;
+
+  // Every violation of the execution, ordered by trace index, then severity.
+  std::vector<Violation> All() const;
+  std::optional<Violation> Verdict() const;
+
+  const std::vector<std::unique_ptr<Oracle>>& oracles() const { return oracles_; }
+
+ private:
+  std::vector<std::unique_ptr<Oracle>> oracles_;
+};
+
+}  // namespace gcs

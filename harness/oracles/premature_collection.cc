@@ -1,0 +1,95 @@
+// gcstress oracles — PrematureCollectionOracle.
+#include "harness/oracles/premature_collection.h"
+
+#include <algorithm>
+#include <string>
+
+namespace gcs {
+
+void PrematureCollectionOracle::Judge(const TraceEntry& e, size_t index) {
+  if (!full_stream()) return;
+  switch (e.kind) {
+    case TraceEntry::Kind::kStepEnd:
+    case TraceEntry::Kind::kStepSkipped:
+    case TraceEntry::Kind::kThreadStop:
+    case TraceEntry::Kind::kThreadEnd:
+      Confirm(e.thread);
+      return;
+    case TraceEntry::Kind::kEvent:
+      break;
+    default:
+      return;
+  }
+  const core::Event& ev = e.event;
+  if (ev.kind == core::EventKind::kVmDestroyBegin || ev.kind == core::EventKind::kTerminate) {
+    std::erase_if(held_back_, [&](const HeldBack& h) {
+      return h.thread == e.thread &&
+             std::find(h.excused_by.begin(), h.excused_by.end(), ev.vm) != h.excused_by.end();
+    });
+    return;
+  }
+  if (ev.kind != core::EventKind::kFree && ev.kind != core::EventKind::kFinalize) return;
+  ShadowModel& model = shadow();
+  const ShadowModel::Object* o = model.Find(ev.obj);
+  if (o == nullptr || !o->alive()) return;
+  if (model.ValidVm(o->vm) && model.vm(o->vm).destroying) return;  // its heap is going
+  for (const HeldBack& h : held_back_) {
+    if (h.violation.obj == ev.obj) return;  // its Finalize is held back; the Free adds nothing
+  }
+  core::AllocId root = core::kNoAlloc;
+  if (!model.Reachable(ev.obj, Reach::kStrong, core::kNoVm, &root)) return;
+
+  std::vector<core::VmIndex> excused_by;
+  for (core::VmIndex vm : model.ProxyVmsReaching(ev.obj)) {
+    if (!model.Reachable(ev.obj, Reach::kStrong, vm)) excused_by.push_back(vm);
+  }
+  const std::string what = ev.kind == core::EventKind::kFree ? "freed" : "finalized";
+  const std::string message =
+      "allocation " + AllocName(ev.obj) + " (" + std::string(core::ObjectKindName(o->kind)) +
+      ", vm" + std::to_string(o->vm) + ") " + what + " while reachable from " + AllocName(root) +
+      " (" + model.DescribeHolders(root) + ") @" + ev.site;
+  if (excused_by.empty()) {
+    Report(ViolationKind::kPrematureCollection, e.thread, ev.site, ev.obj, index, message);
+    return;
+  }
+  const Attribution where = model.Where(e.thread);
+  HeldBack h;
+  h.violation.kind = ViolationKind::kPrematureCollection;
+  h.violation.message = message;
+  h.violation.thread = where.thread;
+  h.violation.step = where.step;
+  h.violation.op = std::string(where.op);
+  h.violation.phase = std::string(where.phase);
+  h.violation.site = ev.site;
+  h.violation.obj = ev.obj;
+  h.violation.trace_index = index;
+  h.thread = e.thread;
+  h.excused_by = std::move(excused_by);
+  held_back_.push_back(std::move(h));
+}
+
+void PrematureCollectionOracle::Confirm(uint32_t thread) {
+  std::vector<HeldBack> keep;
+  for (HeldBack& h : held_back_) {
+    if (thread == UINT32_MAX || h.thread == thread) {
+      Report(std::move(h.violation));
+    } else {
+      keep.push_back(std::move(h));
+    }
+  }
+  held_back_ = std::move(keep);
+}
+
+void PrematureCollectionOracle::Finish(Target&, const Execution&) {
+  Confirm(UINT32_MAX);
+}
+
+std::vector<Violation> PrematureCollectionOracle::Violations() const {
+  // An execution that never got to teardown (a deadlock) still shows what was held back.
+  std::vector<Violation> out = ShadowOracle::Violations();
+  for (const HeldBack& h : held_back_)
+    out.push_back(h.violation);
+  return out;
+}
+
+}  // namespace gcs
