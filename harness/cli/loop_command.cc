@@ -1,0 +1,80 @@
+// gcstress cli — `gcstress loop SCENARIO`: `while cargo test; do :; done`, deterministic. Seeds
+// until a failure, a time limit or Ctrl-C, with a live status line.
+#include <unistd.h>
+
+#include <cstdio>
+
+#include "harness/cli/commands.h"
+#include "harness/cli/duration.h"
+#include "harness/cli/interrupt.h"
+#include "harness/cli/progress_line.h"
+#include "harness/cli/report_output.h"
+#include "harness/cli/scenario_inputs.h"
+#include "harness/runner/runner.h"
+
+namespace gcs::cli {
+
+ExitCode LoopCommand(const Invocation& inv) {
+  Expected<RunConfig> config = MakeRunConfig(inv.flags, Command::kLoop);
+  if (!config) {
+    PrintError(config.error());
+    return ExitCode::kBadInput;
+  }
+  Expected<std::chrono::milliseconds> status_every =
+      ParseDuration(inv.flags.status_every, "--status-every");
+  if (!status_every) {
+    PrintError(status_every.error());
+    return ExitCode::kBadInput;
+  }
+  Expected<Runner> runner = Runner::Create(*config);
+  if (!runner) {
+    PrintError(runner.error());
+    return ExitCode::kBadInput;
+  }
+  Expected<std::vector<ScenarioInput>> inputs =
+      LoadScenarioInputs(inv.inputs, runner->ScenarioLoadOptions());
+  if (!inputs) {
+    PrintError(inputs.error());
+    return ExitCode::kBadInput;
+  }
+  const ScenarioInput& input = inputs->at(0);
+  const FailureOutput output{inv.flags.reports, !inv.flags.no_repro, false};
+  const bool terminal = ::isatty(STDERR_FILENO) != 0;
+  // Redrawn 10 times a second on a terminal; otherwise the runner's ticks are filtered down to
+  // one line every --status-every.
+  ProgressLine progress(stderr, terminal, *status_every);
+  ExitCode code = ExitCode::kPass;
+
+  RunHooks hooks;
+  hooks.interrupt = InstallInterruptHandler();
+  hooks.progress_interval = std::chrono::milliseconds(100);
+  hooks.progress = [&](const RunProgress& p) { progress.Update(p); };
+  if (config->keep_going) {
+    // Without --until-fail each new signature is reported (and its repro written) as soon as it
+    // is found, so a loop left running overnight keeps what it found even if it is killed.
+    hooks.new_signature = [&](const Failure& failure) {
+      progress.Finish();
+      std::printf("FAIL %s: %s at iteration %llu\n", input.path.c_str(),
+                  std::string(ViolationName(failure.violation.kind)).c_str(),
+                  static_cast<unsigned long long>(failure.iteration));
+      code = WorseExitCode(code, ExitCodeForVerdict(failure.violation));
+      code = WorseExitCode(code, ReportFailure(stdout, input.scenario, *config, failure, output));
+    };
+  }
+
+  const RunSummary summary = runner->Run(input.scenario, hooks);
+  progress.Finish();
+  std::printf("loop %s\n", SummaryLine(input.path, summary, config->seed).c_str());
+  std::fflush(stdout);
+  std::fprintf(stderr, "%s\n", TimingLine(summary).c_str());
+  if (summary.stop == StopReason::kInternalError) return ExitCode::kInternalError;
+  if (!config->keep_going) {
+    for (const Failure& failure : summary.failures) {
+      code = WorseExitCode(code, ExitCodeForVerdict(failure.violation));
+      code = WorseExitCode(code, ReportFailure(stdout, input.scenario, *config, failure, output));
+    }
+  }
+  return code;
+}
+
+}  // namespace gcs::cli

@@ -1,0 +1,426 @@
+// gcstress tests — the gcstress binary, run as a subprocess: exit codes, output, repro files,
+// replay, loop, check, list, and one-line errors for bad input.
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include <regex>
+#include <set>
+
+#include "core/faults.h"
+#include "harness/oracles/oracle.h"
+#include "harness/scenario/op.h"
+#include "harness/scenario/violation.h"
+#include "harness/scheduler/strategy.h"
+#include "harness/target/core_target.h"
+#include "tests/harness/cli/subprocess.h"
+
+namespace gcs {
+namespace {
+
+using testing::Lines;
+using testing::ProcessResult;
+
+const std::string kTestdata = std::string(GCS_SOURCE_DIR) + "/tests/harness/cli/testdata/";
+const std::string kExamples = std::string(GCS_SOURCE_DIR) + "/scenarios/examples/";
+
+class CliTest : public ::testing::Test {
+ protected:
+  void SetUp() override { cwd_ = testing::MakeTempDir(); }
+
+  ProcessResult Gcstress(std::vector<std::string> args,
+                         std::optional<std::chrono::milliseconds> interrupt_after = std::nullopt) {
+    args.insert(args.begin(), GCSTRESS_BINARY);
+    return testing::RunProcess(args, cwd_, interrupt_after);
+  }
+
+  // The path in the "  replay: gcstress replay <path>" line; "" if none.
+  static std::string ReplayPath(const std::string& out) {
+    static const std::regex line(R"(^  replay: gcstress replay (\S+)$)");
+    for (const std::string& l : Lines(out)) {
+      std::smatch m;
+      if (std::regex_match(l, m, line)) return m[1];
+    }
+    return "";
+  }
+
+  bool Exists(const std::string& relative) const {
+    struct stat st {};
+    return ::stat((cwd_ + "/" + relative).c_str(), &st) == 0;
+  }
+
+  static bool OraclesPresent() {
+    CoreTarget target;
+    return !MakeOracles(target).empty();
+  }
+
+  std::string cwd_;
+};
+
+// --- help, generated from flags.def --------------------------------------------------------
+
+struct FlagDecl {
+  const char* name;
+  const char* commands;
+};
+constexpr FlagDecl kFlags[] = {
+#define GCS_FLAG(member, name, Kind, def, value, commands, help) {name, commands},
+#include "harness/cli/flags.def"
+#undef GCS_FLAG
+};
+
+TEST_F(CliTest, EachSubcommandsHelpListsExactlyItsFlags) {
+  const std::pair<const char*, char> subs[] = {
+      {"run", 'r'}, {"replay", 'p'}, {"loop", 'l'}, {"check", 'c'}, {"list", 'i'}};
+  for (const auto& [sub, letter] : subs) {
+    const ProcessResult r = Gcstress({sub, "--help"});
+    EXPECT_EQ(r.code, 0) << sub;
+    EXPECT_NE(r.out.find(std::string("Usage: gcstress ") + sub), std::string::npos) << r.out;
+    for (const FlagDecl& f : kFlags) {
+      const bool takes = std::string_view(f.commands).find(letter) != std::string_view::npos;
+      const std::regex shown("\\n  " + std::string(f.name) + "[ =]");
+      EXPECT_EQ(std::regex_search(r.out, shown), takes) << sub << " " << f.name << "\n" << r.out;
+    }
+  }
+}
+
+TEST_F(CliTest, TopLevelHelpNamesTheSubcommandsAndTheExitCodes) {
+  const ProcessResult r = Gcstress({"--help"});
+  EXPECT_EQ(r.code, 0);
+  for (const char* s : {"run", "replay", "loop", "check", "list", "bench"})
+    EXPECT_NE(r.out.find(std::string("\n  ") + s + " "), std::string::npos) << s;
+  EXPECT_NE(r.out.find("Exit codes:\n  0  pass"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("  4  hang"), std::string::npos);
+  EXPECT_NE(Gcstress({"run", "--help"}).out.find("--strategy SPEC=pct"), std::string::npos);
+}
+
+// --- run -------------------------------------------------------------------------------------
+
+TEST_F(CliTest, RunPassesAPassingScenarioWithOneLine) {
+  const ProcessResult r = Gcstress({"run", kTestdata + "calm.json", "--iterations", "200"});
+  EXPECT_EQ(r.code, 0) << r.out << r.err;
+  ASSERT_EQ(Lines(r.out).size(), 1u) << r.out;
+  EXPECT_EQ(r.out.rfind("PASS " + kTestdata + "calm.json: 200 iterations, no violation [pct:", 0),
+            0u)
+      << r.out;
+  EXPECT_NE(r.err.find("200 executions in"), std::string::npos) << r.err;  // timing: stderr only
+  EXPECT_FALSE(Exists("reports"));
+}
+
+TEST_F(CliTest, RunOnTheFixedCorePassesEveryExample) {
+  std::vector<std::string> args = {"run", "--iterations", "100"};
+  for (const char* f : {"finalization-registry", "gc-subclass-cycle", "refpool-clone-drop",
+                        "vm-switch", "weak-upgrade", "worker-proxy", "worker-terminate"}) {
+    args.push_back(kExamples + f + ".json");
+  }
+  const ProcessResult r = Gcstress(args);
+  EXPECT_EQ(r.code, 0) << r.out << r.err;
+  EXPECT_EQ(Lines(r.out).size(), 7u) << r.out;
+}
+
+TEST_F(CliTest, RunFindsTheDeadlockWritesAReproAndItsReplayCommandReproducesIt) {
+  const ProcessResult r = Gcstress({"run", kTestdata + "cross-destroy.json"});
+  ASSERT_EQ(r.code, 1) << r.out << r.err;
+  const std::vector<std::string> lines = Lines(r.out);
+  ASSERT_GE(lines.size(), 5u) << r.out;
+  EXPECT_EQ(lines[0].rfind("FAIL " + kTestdata + "cross-destroy.json: deadlock at iteration ", 0),
+            0u)
+      << r.out;
+  EXPECT_EQ(lines[1].rfind("  deadlock/destroy_vm/deadlock/vm-quiesce: deadlock: t1 at step 2 "
+                           "(destroy_vm b) waits for b to quiesce; t2 at step 2",
+                           0),
+            0u)
+      << r.out;
+  EXPECT_EQ(lines[3], "  repro: reports/deadlock-destroy_vm-deadlock-vm-quiesce/repro.json");
+  const std::string path = ReplayPath(r.out);
+  ASSERT_EQ(path, "reports/deadlock-destroy_vm-deadlock-vm-quiesce/repro.json");
+  ASSERT_TRUE(Exists(path));
+
+  const ProcessResult replay = Gcstress({"replay", path});
+  EXPECT_EQ(replay.code, 1) << replay.out << replay.err;
+  EXPECT_EQ(Lines(replay.out)[0], "replay " + path +
+                                      ": deadlock/destroy_vm/deadlock/vm-quiesce (matches the "
+                                      "recorded verdict)");
+  EXPECT_EQ(Lines(replay.out).back(), "reproduced 1/1");
+  EXPECT_EQ(replay.out.find("note: the schedule stopped fitting"), std::string::npos);
+
+  const ProcessResult again = Gcstress({"replay", path, "--repeat", "20", "--trace"});
+  EXPECT_EQ(again.code, 1);
+  EXPECT_EQ(Lines(again.out).back(), "reproduced 20/20");
+  EXPECT_NE(again.out.find("  trace:\n    "), std::string::npos);
+  EXPECT_NE(again.out.find("t1 step 2 begin: destroy_vm b"), std::string::npos) << again.out;
+}
+
+TEST_F(CliTest, RunOutputDoesNotDependOnJobs) {
+  const std::vector<std::string> base = {"run",
+                                         kTestdata + "cross-destroy.json",
+                                         kTestdata + "calm.json",
+                                         "--keep-going",
+                                         "--iterations",
+                                         "400",
+                                         "--no-repro"};
+  std::vector<std::string> one = base, three = base;
+  one.insert(one.end(), {"--jobs", "1"});
+  three.insert(three.end(), {"--jobs", "3"});
+  const ProcessResult a = Gcstress(one), b = Gcstress(three);
+  EXPECT_EQ(a.code, 1);
+  EXPECT_EQ(b.code, 1);
+  EXPECT_EQ(a.out, b.out);
+  EXPECT_NE(a.out.find(" violations in 400 iterations, 1 distinct signature"), std::string::npos)
+      << a.out;
+  EXPECT_NE(b.err.find("3 workers"), std::string::npos) << b.err;
+}
+
+TEST_F(CliTest, CheckDeterminismAcceptsTheCore) {
+  const ProcessResult r = Gcstress({"run", kTestdata + "cross-destroy.json",
+                                    kTestdata + "calm.json", "--check-determinism", "--keep-going",
+                                    "--iterations", "200", "--no-repro", "--strategy", "random"});
+  EXPECT_EQ(r.code, 1) << r.out << r.err;  // the deadlocks, not an internal error
+  EXPECT_EQ(r.out.find("ERROR"), std::string::npos) << r.out;
+}
+
+TEST_F(CliTest, DfsSaysWhenItHasExploredEverything) {
+  const ProcessResult r =
+      Gcstress({"run", kTestdata + "calm.json", "--strategy", "dfs:max-preemptions=1"});
+  EXPECT_EQ(r.code, 0) << r.out << r.err;
+  EXPECT_TRUE(std::regex_search(r.out, std::regex("^PASS .*: explored all [0-9]+ schedules, no "
+                                                  "violation \\[dfs:max-preemptions=1 seed=1\\]")))
+      << r.out;
+}
+
+// --- loop ------------------------------------------------------------------------------------
+
+TEST_F(CliTest, LoopStopsAtTheFirstFailureAndItsReplayCommandReproducesIt) {
+  const ProcessResult r = Gcstress({"loop", kTestdata + "cross-destroy.json", "--until-fail"});
+  ASSERT_EQ(r.code, 1) << r.out << r.err;
+  EXPECT_EQ(r.out.rfind("loop FAIL " + kTestdata + "cross-destroy.json: deadlock at iteration ", 0),
+            0u)
+      << r.out;
+  const std::string path = ReplayPath(r.out);
+  ASSERT_FALSE(path.empty()) << r.out;
+  const ProcessResult replay = Gcstress({"replay", path, "--repeat", "5"});
+  EXPECT_EQ(replay.code, 1);
+  EXPECT_NE(replay.out.find("(matches the recorded verdict)"), std::string::npos) << replay.out;
+  EXPECT_EQ(Lines(replay.out).back(), "reproduced 5/5");
+}
+
+TEST_F(CliTest, LoopPrintsPlainStatusLinesWhenNotOnATerminal) {
+  const ProcessResult r =
+      Gcstress({"loop", kTestdata + "calm.json", "--max-time", "700ms", "--status-every", "100ms"});
+  EXPECT_EQ(r.code, 0) << r.out << r.err;
+  EXPECT_EQ(r.out.rfind("loop PASS " + kTestdata + "calm.json: ", 0), 0u) << r.out;
+  EXPECT_NE(r.out.find("no violation (time budget reached) [pct:depth=3,steps="), std::string::npos)
+      << r.out;
+  int status_lines = 0;
+  for (const std::string& l : Lines(r.err)) {
+    if (l.rfind("loop: ", 0) == 0) {
+      ++status_lines;
+      EXPECT_NE(l.find(" exec/s, 0:00:0"), std::string::npos) << l;
+      EXPECT_EQ(l.find('\r'), std::string::npos);  // no redraw: not a terminal
+    }
+  }
+  EXPECT_GE(status_lines, 2) << r.err;
+}
+
+TEST_F(CliTest, LoopEndsCleanlyOnCtrlC) {
+  const ProcessResult r =
+      Gcstress({"loop", kTestdata + "calm.json"}, std::chrono::milliseconds(500));
+  EXPECT_EQ(r.code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("no violation (interrupted)"), std::string::npos) << r.out;
+  EXPECT_NE(r.err.find(" executions in "), std::string::npos) << r.err;
+}
+
+TEST_F(CliTest, LoopWithoutUntilFailSavesEachNewSignatureOnceAndGoesOn) {
+  const ProcessResult r =
+      Gcstress({"loop", kTestdata + "cross-destroy.json", "--max-time", "400ms"});
+  EXPECT_EQ(r.code, 1) << r.out << r.err;
+  int fail_lines = 0;
+  for (const std::string& l : Lines(r.out))
+    fail_lines += l.rfind("FAIL ", 0) == 0 ? 1 : 0;
+  EXPECT_EQ(fail_lines, 1) << r.out;
+  EXPECT_TRUE(std::regex_search(r.out, std::regex("\nloop FAIL .*: [0-9]+ violations in [0-9]+ "
+                                                  "iterations, 1 distinct signature")))
+      << r.out;
+  EXPECT_TRUE(Exists("reports/deadlock-destroy_vm-deadlock-vm-quiesce/repro.json"));
+  EXPECT_FALSE(Exists("reports/deadlock-destroy_vm-deadlock-vm-quiesce-2"));
+}
+
+// --- check -----------------------------------------------------------------------------------
+
+TEST_F(CliTest, CheckPrintsATableAndHoldsWhenTheExpectedViolationShowsUp) {
+  const ProcessResult r = Gcstress({"check", kTestdata + "cross-destroy.json"});
+  EXPECT_EQ(r.code, 0) << r.out << r.err;
+  const std::vector<std::string> lines = Lines(r.out);
+  ASSERT_EQ(lines.size(), 4u) << r.out;
+  EXPECT_EQ(lines[0], "check " + kTestdata + "cross-destroy.json");
+  EXPECT_EQ(lines[1], "  faults  expected  got       iterations  result");
+  EXPECT_TRUE(std::regex_match(lines[2], std::regex("  -       deadlock  deadlock  [0-9]+ +ok")))
+      << lines[2];
+  EXPECT_EQ(lines[3], "check: 1 scenario, 1 expectation, 0 mismatches");
+}
+
+TEST_F(CliTest, CheckReportsAnExpectMismatchAndExits1) {
+  const ProcessResult r = Gcstress({"check", kTestdata + "calm-expects-deadlock.json",
+                                    kTestdata + "calm.json", "--iterations", "50"});
+  EXPECT_EQ(r.code, 1) << r.out << r.err;
+  EXPECT_NE(r.out.find("  -       deadlock  pass  50          MISMATCH\n"), std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("  expect-mismatch/-/expect/-: expected deadlock under [], got pass after "
+                       "50 iterations\n"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("  -       pass (implicit)  pass  50          ok\n"), std::string::npos)
+      << r.out;
+  EXPECT_EQ(Lines(r.out).back(), "check: 2 scenarios, 2 expectations, 1 mismatch");
+}
+
+// --- with the oracles ------------------------------------------------------------------------
+
+TEST_F(CliTest, CheckHoldsForTheRefpoolExampleOnceTheOraclesAreIn) {
+  if (!OraclesPresent())
+    GTEST_SKIP() << "MakeOracles returns no oracle yet: nothing can find a "
+                    "double free";
+  const ProcessResult r = Gcstress({"check", kExamples + "refpool-clone-drop.json"});
+  EXPECT_EQ(r.code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("  refpool-deferred-incref  double-free  double-free  "), std::string::npos)
+      << r.out;
+}
+
+TEST_F(CliTest, LoopFindsTheRefpoolFaultAndTheReplayReproducesIt) {
+  if (!OraclesPresent()) GTEST_SKIP() << "MakeOracles returns no oracle yet";
+  const ProcessResult r = Gcstress({"loop", kExamples + "refpool-clone-drop.json", "--fault",
+                                    "refpool-deferred-incref", "--until-fail"});
+  ASSERT_EQ(r.code, 1) << r.out << r.err;
+  const std::string path = ReplayPath(r.out);
+  ASSERT_FALSE(path.empty()) << r.out;
+  const ProcessResult replay = Gcstress({"replay", path, "--repeat", "20"});
+  EXPECT_EQ(replay.code, 1) << replay.out;
+  EXPECT_NE(replay.out.find("(matches the recorded verdict)"), std::string::npos) << replay.out;
+  EXPECT_EQ(Lines(replay.out).back(), "reproduced 20/20");
+}
+
+// --- list ------------------------------------------------------------------------------------
+
+TEST_F(CliTest, ListPrintsTheDeclarationTables) {
+  const ProcessResult ops = Gcstress({"list", "ops"});
+  EXPECT_EQ(ops.code, 0);
+  EXPECT_EQ(Lines(ops.out).size(), kOpCount + 1);
+  for (const OpInfo& info : kOpTable) {
+    EXPECT_TRUE(std::regex_search(ops.out, std::regex("\n" + std::string(info.json) + " ")))
+        << info.json;
+  }
+  const ProcessResult faults = Gcstress({"list", "faults"});
+  EXPECT_EQ(faults.code, 0);
+  EXPECT_EQ(Lines(faults.out).size(), core::AllFaults().size() + 1);
+  for (const core::FaultInfo& f : core::AllFaults()) {
+    EXPECT_NE(faults.out.find("\n" + std::string(f.name) + "  "), std::string::npos) << f.name;
+    EXPECT_NE(faults.out.find(std::string(f.help)), std::string::npos) << f.name;
+  }
+  const ProcessResult strategies = Gcstress({"list", "strategies"});
+  for (const sched::StrategyInfo& s : sched::ListStrategies())
+    EXPECT_NE(strategies.out.find("\n" + std::string(s.name) + " "), std::string::npos) << s.name;
+  EXPECT_NE(strategies.out.find("depth=3 [1..32]"), std::string::npos) << strategies.out;
+  EXPECT_NE(strategies.out.find("\nfree "), std::string::npos);
+  const ProcessResult violations = Gcstress({"list", "violations"});
+  EXPECT_EQ(Lines(violations.out).size(), kViolationKindCount + 1);
+  EXPECT_EQ(Gcstress({"list", "targets"}).out.find("target  help\ncore  "), 0u);
+  const ProcessResult codes = Gcstress({"list", "exit-codes"});
+  EXPECT_EQ(Lines(codes.out).size(), 6u);
+  EXPECT_NE(codes.out.find("\n2     bad-input  "), std::string::npos) << codes.out;
+  const ProcessResult md = Gcstress({"list", "violations", "--markdown"});
+  EXPECT_EQ(md.code, 0);
+  EXPECT_EQ(md.out.rfind("| violation | help |\n|---|---|\n| double-free | ", 0), 0u) << md.out;
+}
+
+// --- bad input -------------------------------------------------------------------------------
+
+struct BadCall {
+  std::vector<std::string> args;
+  std::string error;  // the whole stderr line after "gcstress: error: ", or a prefix ending "..."
+};
+
+TEST_F(CliTest, BadInputIsOneLineAndExitCode2) {
+  const std::string calm = kTestdata + "calm.json";
+  // A repro to break.
+  ASSERT_EQ(Gcstress({"run", kTestdata + "cross-destroy.json"}).code, 1);
+  const std::string repro = "reports/deadlock-destroy_vm-deadlock-vm-quiesce/repro.json";
+  {
+    std::FILE* f = std::fopen((cwd_ + "/truncated.json").c_str(), "w");
+    std::fputs("{\"format\": 1, \"gcstress_repro\": 1, \"verdict\": {", f);
+    std::fclose(f);
+  }
+  const std::vector<BadCall> calls = {
+      {{}, "<command line>: A subcommand is required (see gcstress --help)"},
+      {{"frob"},
+       "<command line>: unknown subcommand \"frob\" (known: run, replay, loop, check, list, "
+       "bench)"},
+      {{"run"}, "<command line>: SCENARIO is required (see gcstress --help)"},
+      {{"run", calm, "--frob"},
+       "<command line>: The following argument was not expected: --frob (see gcstress --help)"},
+      {{"run", calm, "--strategy", "nope"},
+       "<flag>: --strategy: unknown strategy \"nope\" (known: pct, random, round-robin, dfs, "
+       "replay)"},
+      {{"run", calm, "--strategy", "pct:depth=99"},
+       "<flag>: --strategy: bad value \"99\" for pct parameter \"depth\" (expected an integer in "
+       "[1, 32])"},
+      {{"run", calm, "--strategy", "replay"},
+       "<flag>: --strategy: strategy \"replay\" needs a recorded schedule (use gcstress replay)"},
+      {{"run", calm, "--fault", "nope"}, "<flag>: --fault: unknown fault \"nope\" for target ..."},
+      {{"run", calm, "--target", "nope"}, "<flag>: --target: unknown target \"nope\" (known: ..."},
+      {{"run", calm, "--seed", "-1"},
+       "<command line>: --seed: expected a decimal integer in [0, 18446744073709551615], got "
+       "\"-1\" (see gcstress --help)"},
+      {{"run", calm, "--seed", "18446744073709551616"},
+       "<command line>: --seed: expected a decimal integer in [0, 18446744073709551615], got ..."},
+      {{"run", calm, "--seed", "0x10"}, "<command line>: --seed: expected a decimal integer ..."},
+      {{"run", calm, "--iterations", "abc"},
+       "<command line>: --iterations: expected a decimal integer in [0, 18446744073709551615], "
+       "got \"abc\" (see gcstress --help)"},
+      {{"run", calm, "--jobs", "4294967296"},
+       "<command line>: --jobs: expected a decimal integer in [0, 4294967295], got ..."},
+      {{"run", calm, "--time-budget", "5x"},
+       "<flag>: --time-budget: bad duration \"5x\" (expected a number and a unit: 250ms, 30s, "
+       "5m, 1h; or 0)"},
+      {{"run", calm, "--jobs", "0"}, "<flag>: --jobs: expected at least 1 worker"},
+      {{"run", calm, "--free", "--check-determinism"},
+       "<flag>: --check-determinism: free mode executions have no schedule to replay; drop "
+       "--free or this flag"},
+      {{"run", "/nonexistent.json"}, "/nonexistent.json: cannot open: No such file or directory"},
+      {{"run", calm, kTestdata + "op-typo.json"},
+       kTestdata + "op-typo.json: /threads/t/0/op: unknown op \"clnoe\""},
+      {{"replay"}, "<command line>: REPRO is required (see gcstress --help)"},
+      {{"replay", "/nonexistent"}, "/nonexistent: cannot open: No such file or directory"},
+      {{"replay", calm}, calm + ": not a gcstress repro: missing field \"gcstress_repro\""},
+      {{"replay", "truncated.json"}, "truncated.json: line 1 column 48: syntax error: ..."},
+      {{"replay", repro, "--repeat", "0"}, "<flag>: --repeat: expected at least 1"},
+      {{"loop", calm, "--max-time", "1x"}, "<flag>: --max-time: bad duration \"1x\" ..."},
+      {{"loop", calm, calm},
+       "<command line>: SCENARIO: At Most 1 required but received 2 (see gcstress --help)"},
+      {{"loop", calm, "--iterations", "5"}, "<command line>: ..."},
+      {{"check", calm, "--fault", "refpool-deferred-incref"},
+       "<command line>: The following argument..."},
+      {{"list"}, "<command line>: WHAT is required (see gcstress --help)"},
+      {{"list", "nope"},
+       "<argument>: list: cannot list \"nope\" (known: ops, faults, strategies, targets, "
+       "violations, exit-codes)"},
+  };
+  for (const BadCall& call : calls) {
+    std::string joined;
+    for (const std::string& a : call.args)
+      joined += a + " ";
+    const ProcessResult r = Gcstress(call.args);
+    EXPECT_EQ(r.code, 2) << joined << "\n" << r.out << r.err;
+    EXPECT_EQ(r.out, "") << joined;
+    const std::vector<std::string> lines = Lines(r.err);
+    ASSERT_EQ(lines.size(), 1u) << joined << "\n" << r.err;
+    const std::string expected = "gcstress: error: " + call.error;
+    if (expected.size() > 3 && expected.compare(expected.size() - 3, 3, "...") == 0) {
+      EXPECT_EQ(lines[0].rfind(expected.substr(0, expected.size() - 3), 0), 0u) << joined << "\n"
+                                                                                << lines[0];
+    } else {
+      EXPECT_EQ(lines[0], expected) << joined;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace gcs
