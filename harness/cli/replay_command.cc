@@ -31,7 +31,7 @@ ExitCode ReplayCommand(const Invocation& inv) {
     PrintError(target.error());
     return ExitCode::kBadInput;
   }
-  Executor executor(std::move(target).value());
+  Executor executor(std::move(target).value(), OracleOptions{.free_mode = repro->free_mode});
   const std::string recorded = repro->verdict.Signature();
   ExitCode code = ExitCode::kPass;
   uint64_t reproduced = 0;

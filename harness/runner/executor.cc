@@ -3,6 +3,8 @@
 
 #include <utility>
 
+#include "core/check.h"
+
 #include "harness/scheduler/replay.h"
 
 namespace gcs {
@@ -11,14 +13,16 @@ TargetFactory NamedTarget(std::string name) {
   return [name = std::move(name)] { return MakeTarget(name); };
 }
 
-Executor::Executor(std::unique_ptr<Target> target)
-    : target_(std::move(target)), engine_(*target_), judge_(*target_) {}
+Executor::Executor(std::unique_ptr<Target> target, const OracleOptions& oracle_options)
+    : target_(std::move(target)), engine_(*target_), judge_(*target_, oracle_options) {}
 
 Executor::~Executor() = default;
 
 JudgedExecution Executor::Execute(const Scenario& scenario, const std::vector<std::string>& faults,
                                   sched::Strategy& strategy, uint64_t seed,
                                   const EngineOptions& options) {
+  GCS_CHECK_MSG(options.free_mode == judge_.options().free_mode,
+                "an executor judges either free mode executions or controlled ones");
   judge_.Begin(scenario, *target_);
   JudgedExecution out;
   out.execution = engine_.Run(scenario, faults, strategy, seed, options, judge_.Observer());

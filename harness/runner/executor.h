@@ -34,12 +34,14 @@ struct JudgedExecution {
 // on one Executor run one after another; parallel workers each own one. Not thread-safe.
 class Executor {
  public:
-  explicit Executor(std::unique_ptr<Target> target);
+  // `oracle_options.free_mode` says which kind of executions this executor runs.
+  explicit Executor(std::unique_ptr<Target> target, const OracleOptions& oracle_options = {});
   ~Executor();
   Executor(const Executor&) = delete;
   Executor& operator=(const Executor&) = delete;
 
-  // One execution of `scenario`. Engine::Run's exceptions (a body that threw) propagate.
+  // One execution of `scenario`; options.free_mode must be the executor's. Engine::Run's
+  // exceptions (a body that threw) propagate.
   JudgedExecution Execute(const Scenario& scenario, const std::vector<std::string>& faults,
                           sched::Strategy& strategy, uint64_t seed, const EngineOptions& options);
 

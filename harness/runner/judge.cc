@@ -2,53 +2,30 @@
 #include "harness/runner/judge.h"
 
 #include <string>
-#include <tuple>
+#include <vector>
 
 #include "harness/scenario/scenario_encoder.h"
 
 namespace gcs {
 
-// Engine::Run takes one observer; this hands every call to every oracle, in MakeOracles order.
-class Judge::FanOut final : public ExecutionObserver {
- public:
-  explicit FanOut(std::span<const std::unique_ptr<Oracle>> oracles) : oracles_(oracles) {}
-  void OnEntry(const TraceEntry& entry) override {
-    for (const auto& o : oracles_)
-      o->OnEntry(entry);
-  }
-  void AfterTeardown(Target& target, const Execution& execution) override {
-    for (const auto& o : oracles_)
-      o->AfterTeardown(target, execution);
-  }
-
- private:
-  std::span<const std::unique_ptr<Oracle>> oracles_;
-};
-
-Judge::Judge(const Target& target)
-    : oracles_(MakeOracles(target)), fan_out_(std::make_unique<FanOut>(oracles_)) {}
-
-Judge::~Judge() = default;
+Judge::Judge(const Target& target, const OracleOptions& options)
+    : options_(options), oracles_(target, options) {}
 
 void Judge::Begin(const Scenario& scenario, Target& target) {
-  for (const auto& o : oracles_)
-    o->Begin(scenario, target);
+  oracles_.Begin(scenario, target);
 }
 
 ExecutionObserver* Judge::Observer() {
-  return oracles_.empty() ? nullptr : fan_out_.get();
+  return oracles_.oracles().empty() ? nullptr : &oracles_;
 }
 
 std::optional<Violation> Judge::Verdict(const Scenario& scenario,
                                         const Execution& execution) const {
-  std::vector<Violation> found;
-  for (const auto& o : oracles_) {
-    if (std::optional<Violation> v = o->Result()) found.push_back(std::move(*v));
-  }
+  std::vector<Violation> found = oracles_.All();
   if (execution.outcome == sched::ExecutionResult::Outcome::kDeadlock) {
     found.push_back(DeadlockViolation(scenario, execution));
   }
-  return PickVerdict(found);
+  return MostSevere(found);
 }
 
 namespace {
@@ -115,18 +92,6 @@ Violation DeadlockViolation(const Scenario& scenario, const Execution& execution
   if (first) message += " no thread can run";
   v.message = std::move(message);
   return v;
-}
-
-std::optional<Violation> PickVerdict(std::span<const Violation> candidates) {
-  const auto rank = [](const Violation& v) {
-    return std::make_tuple(static_cast<int>(v.kind), v.trace_index, v.Signature(), v.message);
-  };
-  const Violation* best = nullptr;
-  for (const Violation& v : candidates) {
-    if (best == nullptr || rank(v) < rank(*best)) best = &v;
-  }
-  if (best == nullptr) return std::nullopt;
-  return *best;
 }
 
 }  // namespace gcs

@@ -20,7 +20,8 @@ struct ReplayResult {
   std::optional<size_t> diverged_at;
 };
 
-// Re-executes `repro` on `executor` (whose target must be the repro's): deterministic repros
+// Re-executes `repro` on `executor` (whose target must be the repro's, made with
+// OracleOptions{.free_mode = repro.free_mode}): deterministic repros
 // follow their schedule decision by decision; free mode repros run free again with the recorded
 // seed, which reproduces only as often as the OS interleaves the same way.
 ReplayResult ReplayRepro(Executor& executor, const Repro& repro);

@@ -202,7 +202,8 @@ Expected<Runner> Runner::Create(RunConfig config, TargetFactory factory) {
   state->load_options.known_faults = known;
   state->load_options.target = std::string((*target)->Name());
   state->load_options.supported_ops = (*target)->SupportedOps();
-  state->executors.push_back(std::make_unique<Executor>(std::move(target).value()));
+  state->executors.push_back(std::make_unique<Executor>(
+      std::move(target).value(), OracleOptions{.free_mode = state->free_mode}));
   state->config = std::move(config);
   state->factory = std::move(factory);
   return Runner(std::move(state));
@@ -336,7 +337,8 @@ RunSummary Runner::Run(const Scenario& scenario, const RunHooks& hooks) {
   while (st.executors.size() < jobs) {
     Expected<std::unique_ptr<Target>> target = st.factory();
     GCS_CHECK_MSG(target.ok(), "the target factory failed after succeeding once");
-    st.executors.push_back(std::make_unique<Executor>(std::move(target).value()));
+    st.executors.push_back(std::make_unique<Executor>(std::move(target).value(),
+                                                      OracleOptions{.free_mode = st.free_mode}));
   }
   summary.workers = 1;
 
