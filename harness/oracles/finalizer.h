@@ -14,7 +14,8 @@ namespace gcs {
 // * After teardown, a registry entry whose target was freed and whose callback never fired.
 //   Entries of a closed VM are exempt: a VM's registries die with it, unfired (JS semantics).
 // ("Only after its object became unreachable" is PrematureCollectionOracle's: a Finalize of a
-// reachable object is premature.) The callback checks need a full event stream.
+// reachable object is premature.) The callback checks need a full event stream and a
+// deterministic run.
 class FinalizerOracle final : public ShadowOracle {
  public:
   explicit FinalizerOracle(std::shared_ptr<ShadowModel> shadow = nullptr, bool full_stream = true,

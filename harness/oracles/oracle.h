@@ -13,10 +13,11 @@ namespace gcs {
 
 // How the executions an oracle judges are run.
 struct OracleOptions {
-  // Free mode: the scenario threads ran truly in parallel, so the trace is one linearization of
-  // concurrent events and the target may not be queried while they run. Checks that compare the
-  // model with the target mid-run (refcounts at quiescent points, the drop-check after a gc) are
-  // off; the end-of-execution checks stay on.
+  // Free mode (EngineOptions::free_mode): the scenario threads ran truly in parallel, so the
+  // trace is one linearization of concurrent events (not the order they happened in) and the
+  // target may not be queried while they run. Only order-independent checks run: a second free
+  // or finalizer, VM ownership, clean errors, and what is alive after teardown. Pass it whenever
+  // the engine runs in free mode: the ordered checks would report artifacts of the linearization.
   bool free_mode = false;
 };
 

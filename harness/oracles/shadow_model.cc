@@ -37,6 +37,12 @@ void Decrement(int32_t& n) {
 }  // namespace
 
 void ShadowModel::Begin(const Scenario& scenario) {
+  // Every oracle sharing the model begins it; the first reset is enough.
+  if (fresh_ && scenario_ == &scenario && num_threads_ == scenario.threads.size() &&
+      var_values_.size() == scenario.vars.size()) {
+    return;
+  }
+  fresh_ = true;
   scenario_ = &scenario;
   num_threads_ = static_cast<uint32_t>(scenario.threads.size());
   teardown_ = false;
@@ -72,6 +78,7 @@ void ShadowModel::Begin(const Scenario& scenario) {
 
 void ShadowModel::Enter(size_t index, const TraceEntry& entry) {
   if (index + 1 == next_) return;  // another oracle sharing the model entered it already
+  fresh_ = false;
   GCS_CHECK_MSG(index == next_, "oracles sharing a shadow model saw different traces");
   if (has_pending_) Apply(pending_, pending_index_);
   pending_ = entry;
@@ -199,8 +206,11 @@ void ShadowModel::ApplyEvent(const core::Event& ev, size_t index) {
     }
     case K::kFree: {
       Object& o = Obj(ev.obj);
-      if (!o.alive()) break;
+      if (o.freed() || ev.obj == core::kNoAlloc) break;
+      const bool was_alive = o.alive();
+      // A target that reports frees but not allocations still gets its double frees found.
       o.state = State::kFreed;
+      if (!was_alive) break;
       o.collecting = false;
       o.proxy_active = false;
       // Its references go with it: the core's dealloc reports them one by one, a heap freed with

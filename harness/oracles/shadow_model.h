@@ -204,6 +204,7 @@ class ShadowModel {
   uint32_t NextMark();
 
   const Scenario* scenario_ = nullptr;
+  bool fresh_ = false;  // reset by Begin, nothing entered since
   uint32_t num_threads_ = 0;
   bool teardown_ = false;
 
