@@ -2,6 +2,9 @@
 #include "harness/target/target.h"
 
 #include "harness/target/core_target.h"
+#ifdef GCS_WITH_CPYTHON
+#include "harness/target/cpython_target.h"
+#endif
 
 namespace gcs {
 
@@ -9,6 +12,10 @@ std::vector<TargetInfo> ListTargets() {
   std::vector<TargetInfo> targets = {
       {"core", "the built-in object-lifetime core (full event stream; the default)",
        [] { return std::unique_ptr<Target>(new CoreTarget); }},
+#ifdef GCS_WITH_CPYTHON
+      {"cpython", "embedded CPython 3.11: subinterpreters as VMs, liveness from weakref probes",
+       [] { return MakeCpythonTarget(); }},
+#endif
   };
   return targets;
 }
