@@ -36,9 +36,20 @@ void Dealloc(Env& env, const ThreadState* ts, Object* o, std::vector<Object*>& d
     vm->user_registry.OnTargetFreed(o);
     vm->proxy_registry.OnTargetFreed(o);
   }
-  if (o->kind == ObjectKind::kEndpoint && o->proxy.owner < kMaxVms &&
-      vm->endpoints[o->proxy.owner] == o) {
-    vm->endpoints[o->proxy.owner] = nullptr;
+  if (o->kind == ObjectKind::kEndpoint) {
+    if (o->proxy.owner < kMaxVms && vm->endpoints[o->proxy.owner] == o) {
+      vm->endpoints[o->proxy.owner] = nullptr;
+    }
+    // The endpoint's listeners go with it (below), so its pending calls can never be settled by
+    // a reply: reject them now (Comlink #601) rather than leave records naming freed objects.
+    for (const PendingCall& call : vm->calls.TakeAllOn(o)) {
+      env.Emit(ts, {.kind = EventKind::kCallSettle,
+                    .vm = o->vm,
+                    .obj = call.promise_id,
+                    .value = 1,
+                    .aux = static_cast<int64_t>(call.id),
+                    .site = "lifecycle.dealloc"});
+    }
   }
   // Collect the references before the memory goes; release them after reporting the free.
   std::vector<Object*> refs;

@@ -23,4 +23,14 @@ std::vector<PendingCall> PendingCalls::TakeAllTo(VmIndex callee) {
   return out;
 }
 
+std::vector<PendingCall> PendingCalls::TakeAllOn(const Object* endpoint) {
+  std::vector<PendingCall> out;
+  auto keep = std::stable_partition(calls_.begin(), calls_.end(), [endpoint](const PendingCall& c) {
+    return c.endpoint != endpoint;
+  });
+  out.assign(keep, calls_.end());
+  calls_.erase(keep, calls_.end());
+  return out;
+}
+
 }  // namespace gcs::core

@@ -29,6 +29,8 @@ class PendingCalls {
   std::optional<PendingCall> Take(CallId id);
   // Every pending call to `callee`, in call order.
   std::vector<PendingCall> TakeAllTo(VmIndex callee);
+  // Every pending call whose listener hangs on `endpoint`, in call order.
+  std::vector<PendingCall> TakeAllOn(const Object* endpoint);
   std::vector<PendingCall> TakeAll() { return std::exchange(calls_, {}); }
   size_t size() const { return calls_.size(); }
 

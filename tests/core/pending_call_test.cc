@@ -53,6 +53,27 @@ TEST_F(PendingCallTest, CallsNeedALiveProxyAndALocalCaller) {
   EXPECT_EQ(rt->Call(*t1, remote, Handle{}).status(), Status::kProxyReleased);
 }
 
+// Releasing the last proxy into a VM frees the endpoint and with it the listeners: the calls
+// still pending on it are rejected there, and a later termination finds nothing to settle.
+TEST_F(PendingCallTest, ReleasingTheLastProxyRejectsItsPendingCalls) {
+  StartComlink();
+  Handle wp = NewObject(*t1);
+  CallId id = rt->Call(*t1, remote, wp).value();
+  ASSERT_EQ(rt->Release(*t1, remote), Status::kOk);
+  EXPECT_EQ(rt->PendingCalls(0), 0u);
+  auto settle = log.Of(EventKind::kCallSettle);
+  ASSERT_EQ(settle.size(), 1u);
+  EXPECT_EQ(settle[0].aux, static_cast<int64_t>(id));
+  EXPECT_EQ(settle[0].value, 1);
+  ASSERT_EQ(rt->Terminate(*t1, 1), Status::kOk);
+  EXPECT_EQ(log.Count(EventKind::kCallSettle), 1);
+  ASSERT_EQ(rt->Drop(*t1, wp), Status::kOk);
+  ASSERT_EQ(rt->Drop(*t1, remote), Status::kOk);
+  rt->Quiesce(*setup);
+  EXPECT_TRUE(LiveInstances().empty());
+  EXPECT_TRUE(log.DoubleFrees().empty());
+}
+
 TEST(PendingCallsUnitTest, TakeAllToKeepsTheOthersInOrder) {
   PendingCalls calls;
   for (VmIndex callee : {1, 2, 1, 3})
