@@ -23,8 +23,8 @@
 // One lock, not one per VM: in CPython 3.11 every interpreter shares one GIL
 // (_PyRuntime.ceval.gil; per-interpreter GILs are 3.12's PEP 684). Two threads attached to
 // different subinterpreters exclude each other, in CPython and in the model. Because the real GIL
-// is per process, so is this model: one cpython execution at a time per process (checked in
-// CpythonTarget::Begin).
+// is per process, so is this model: one cpython execution at a time per process (executions of
+// several targets take turns, from CpythonTarget::Begin to End).
 #pragma once
 
 #include <Python.h>  // first: it sets feature macros the standard headers read

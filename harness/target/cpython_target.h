@@ -10,8 +10,9 @@
 
 namespace gcs {
 
-// A fresh cpython target. The interpreter is initialized on the first execution's Begin; one
-// cpython execution runs at a time per process (the GIL is per process).
+// A fresh cpython target. The interpreter is initialized on the first execution's Begin. One
+// cpython execution runs at a time per process (the GIL is per process): several targets'
+// executions (gcstress --jobs) take turns, so jobs add no parallelism here.
 std::unique_ptr<Target> MakeCpythonTarget();
 
 }  // namespace gcs

@@ -19,6 +19,7 @@
 #include <set>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "harness/engine/engine.h"
@@ -602,6 +603,33 @@ TEST(CpythonTargetTest, SameSeedSameTrace) {
       }
     }
   }
+}
+
+TEST(CpythonTargetTest, TargetsInOneProcessTakeTurns) {
+  // The GIL is per process: two engines with a cpython target each (gcstress --jobs 2) must not
+  // interleave their executions, and what each computes must not depend on the other.
+  auto loaded = LoadScenarioFile(
+      (std::filesystem::path(GCS_SOURCE_DIR) / "scenarios/cpython/cpython-gil-contention.json")
+          .string(),
+      CpythonLoadOptions());
+  ASSERT_TRUE(loaded.ok()) << loaded.error().Format();
+  const Scenario& s = loaded.value();
+  auto run = [&](std::vector<std::string>* traces) {
+    auto target = MakeCpythonTarget();
+    Engine engine(*target);
+    for (uint64_t seed = 0; seed < 40; ++seed) {
+      auto pct = Strategy("pct");
+      traces->push_back(FormatTrace(s, engine.Run(s, {}, *pct, seed, {}).trace));
+    }
+  };
+  std::vector<std::string> alone, first, second;
+  run(&alone);
+  std::thread a(run, &first);
+  std::thread b(run, &second);
+  a.join();
+  b.join();
+  EXPECT_EQ(first, alone);
+  EXPECT_EQ(second, alone);
 }
 
 // --- every target-neutral scenario
