@@ -1,7 +1,7 @@
 // gcstress scheduler — Controller: the thread pool, the decision at every hook, and teardown.
 #include "harness/scheduler/controller.h"
 
-#include <array>
+#include <algorithm>
 #include <thread>
 #include <utility>
 
@@ -14,9 +14,13 @@ namespace gcs::sched {
 // The controller grants the slot exactly when it makes this thread the running one (or at
 // shutdown), so one slot serves both places.
 struct Controller::Worker {
+  // Written only by this worker's own thread (points is also read by watchdogs).
   Controller* controller = nullptr;
   ThreadIndex index = 0;
-  HandoffSlot slot;
+  bool holds_baton = false;         // this thread is the running one
+  uint64_t position = 0;            // while holding the baton: next schedule position
+  std::atomic<uint64_t> points{0};  // hooks passed, over the controller's lifetime
+  HandoffSlot slot;                 // its own 128-byte block (alignas)
   std::thread thread;
 };
 
@@ -40,29 +44,41 @@ Controller::~Controller() {
   GCS_CHECK_MSG(!in_run_.load(), "Controller destroyed during Run");
   // Every worker is idle in WorkerLoop's Await; the grant publishes shutdown_ to it.
   shutdown_ = true;
-  for (auto& worker : workers_)
-    worker->slot.Grant();
-  for (auto& worker : workers_)
-    worker->thread.join();
+  const uint32_t size = pool_size_.load();
+  for (uint32_t i = 0; i < size; ++i)
+    workers_[i]->slot.Grant();
+  for (uint32_t i = 0; i < size; ++i)
+    workers_[i]->thread.join();
 }
 
 void Controller::EnsurePool(uint32_t n) {
-  while (workers_.size() < n) {
+  for (uint32_t i = pool_size_.load(std::memory_order_relaxed); i < n; ++i) {
     auto worker = std::make_unique<Worker>();
     worker->controller = this;
-    worker->index = static_cast<ThreadIndex>(workers_.size());
+    worker->index = i;
     Worker* raw = worker.get();
-    worker->thread = std::thread([this, raw] { WorkerLoop(*raw); });
-    workers_.push_back(std::move(worker));
+    workers_[i] = std::move(worker);
+    raw->thread = std::thread([this, raw] { WorkerLoop(*raw); });
+    pool_size_.store(i + 1, std::memory_order_release);  // publishes workers_[i] to Progress()
   }
+}
+
+uint64_t Controller::Progress() const {
+  // Each counter only grows, so a sum of later readings is never below a sum of earlier ones.
+  uint64_t total = 0;
+  const uint32_t size = pool_size_.load(std::memory_order_acquire);
+  for (uint32_t i = 0; i < size; ++i)
+    total += workers_[i]->points.load(std::memory_order_relaxed);
+  return total;
 }
 
 void Controller::WorkerLoop(Worker& worker) {
   current_worker_ = &worker;
   for (;;) {
-    worker.slot.Await();
+    worker.position = worker.slot.Await();
     if (shutdown_) return;
-    RunBody(worker.index);
+    worker.holds_baton = true;
+    RunBody(worker);
     // RunBody passed the baton on; from here until the next grant this thread must not touch
     // any controller state.
   }
@@ -79,9 +95,10 @@ ExecutionResult Controller::Run(uint32_t n, std::span<const bool> start_enabled,
   recording_.emplace(strategy);
   recording_->BeginExecution(seed, n);
   threads_.assign(n, ThreadSlot{});
+  runnable_.clear();
+  runnable_.reserve(n);
   for (ThreadIndex t = 0; t < n; ++t) {
-    const bool enabled = start_enabled.empty() || start_enabled[t];
-    threads_[t].state = enabled ? ThreadState::kRunnable : ThreadState::kDisabled;
+    if (start_enabled.empty() || start_enabled[t]) SetState(t, ThreadState::kRunnable);
   }
   body_ = &body;
   aborting_ = false;
@@ -90,11 +107,13 @@ ExecutionResult Controller::Run(uint32_t n, std::span<const bool> start_enabled,
   failure_ = nullptr;
   progress_at_start_ = Progress();
 
-  // The caller holds the baton until the first Dispatch, so it may decide like a running thread.
-  const ThreadIndex first = Decide(kNoThread, /*from_runnable=*/false, "start");
+  // The caller holds the baton until the first Dispatch, so it may decide like a running thread;
+  // the baton comes back, with the final schedule position, from whoever ends the execution.
+  uint64_t position = 0;
+  const ThreadIndex first = Decide(kNoThread, /*from_runnable=*/false, "start", position);
   if (first != kNoThread) {
-    Dispatch(first);
-    caller_.Await();  // granted by whichever thread ends the execution
+    Dispatch(first, position);
+    position = caller_.Await();
   }
 
   ExecutionResult result;
@@ -103,9 +122,9 @@ ExecutionResult Controller::Run(uint32_t n, std::span<const bool> start_enabled,
   result.points = Progress() - progress_at_start_;
   result.strategy_exhausted = !recording_->EndExecution();
   result.schedule = recording_->TakeSchedule();
+  GCS_CHECK(result.schedule.decisions.size() == position);
   recording_.reset();
   body_ = nullptr;
-  running_ = kNoThread;
   blocked_.clear();
   std::exception_ptr failure = std::exchange(failure_, nullptr);
   in_run_.store(false);
@@ -113,7 +132,8 @@ ExecutionResult Controller::Run(uint32_t n, std::span<const bool> start_enabled,
   return result;
 }
 
-void Controller::RunBody(ThreadIndex thread) {
+void Controller::RunBody(Worker& worker) {
+  const ThreadIndex thread = worker.index;
   try {
     (*body_)(thread);
   } catch (const ExecutionAborted&) {
@@ -123,66 +143,76 @@ void Controller::RunBody(ThreadIndex thread) {
     if (!failure_) failure_ = std::current_exception();
     if (!aborting_) StartTeardown(ExecutionResult::Outcome::kAborted);
   }
-  threads_[thread].state = ThreadState::kFinished;
-  if (aborting_) return ContinueTeardown();
+  SetState(thread, ThreadState::kFinished);
+  if (aborting_) return ContinueTeardown(worker.position);
 
-  const ThreadIndex next = Decide(thread, /*from_runnable=*/false, "finish");
-  if (next != kNoThread) return Dispatch(next);
+  const ThreadIndex next = Decide(thread, /*from_runnable=*/false, "finish", worker.position);
+  if (next != kNoThread) return Dispatch(next, worker.position);
   for (const ThreadSlot& slot : threads_) {
     if (slot.state == ThreadState::kBlocked) {
       RecordDeadlock();
-      return ContinueTeardown();
+      return ContinueTeardown(worker.position);
     }
   }
-  caller_.Grant();  // every started thread finished: the execution is complete
+  PassBaton(caller_, worker.position);  // every started thread finished: complete
 }
 
-ThreadIndex Controller::CheckRunning() const {
-  const Worker* worker = current_worker_;
-  GCS_CHECK_MSG(worker != nullptr && worker->controller == this && worker->index == running_,
+Controller::Worker& Controller::CheckRunning() const {
+  Worker* worker = current_worker_;
+  GCS_CHECK_MSG(worker != nullptr && worker->controller == this && worker->holds_baton,
                 "scheduler hook called by a thread this controller is not running");
-  return running_;
+  return *worker;
 }
 
-void Controller::CountPoint() {
-  // Only the running thread writes, so load+store is enough (no locked RMW); relaxed because the
-  // watchdog only needs to see it move.
-  progress_.store(progress_.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
-}
-
-ThreadIndex Controller::Decide(ThreadIndex from, bool from_runnable, const char* site) {
-  // On the stack, not a member: a shared scratch buffer would be one more cache line to move
-  // between cores at every handoff.
-  std::array<ThreadIndex, kMaxThreads> runnable;  // uninitialised: only [0, count) is read
-  size_t count = 0;
-  const auto n = static_cast<ThreadIndex>(threads_.size());
-  for (ThreadIndex t = 0; t < n; ++t) {
-    if (threads_[t].state == ThreadState::kRunnable) runnable[count++] = t;
+void Controller::SetState(ThreadIndex thread, ThreadState state) {
+  // runnable_ changes only here, on the rare events (start, block, wake, enable, finish), so
+  // between them every decision reads it without writing anything.
+  ThreadSlot& slot = threads_[thread];
+  const bool was = slot.state == ThreadState::kRunnable;
+  const bool is = state == ThreadState::kRunnable;
+  slot.state = state;
+  if (was == is) return;
+  const auto at = std::lower_bound(runnable_.begin(), runnable_.end(), thread);
+  if (is) {
+    runnable_.insert(at, thread);
+  } else {
+    GCS_CHECK(at != runnable_.end() && *at == thread);
+    runnable_.erase(at);
   }
+}
+
+ThreadIndex Controller::Decide(ThreadIndex from, bool from_runnable, const char* site,
+                               uint64_t& position) {
   GCS_CHECK(!from_runnable || threads_[from].state == ThreadState::kRunnable);
-  if (count == 0) return kNoThread;
-  ThreadIndex next = runnable[0];
-  if (count >= 2) {
-    recording_->UseLane(from == kNoThread ? 0 : from);  // the deciding thread's own log
-    next = recording_->NextThread(std::span(runnable.data(), count), from, from_runnable);
+  if (runnable_.empty()) return kNoThread;
+  ThreadIndex next = runnable_.front();
+  if (runnable_.size() >= 2) {
+    const uint32_t lane = from == kNoThread ? 0 : from;  // the deciding thread's own log
+    next = recording_->NextThreadAt(position++, lane, runnable_, from, from_runnable);
   }
-  if (listener_ != nullptr)
+  if (listener_ != nullptr) {
     listener_->OnDecision(Progress() - progress_at_start_, site, from, next);
+  }
   return next;
 }
 
-void Controller::Dispatch(ThreadIndex thread) {
+void Controller::Dispatch(ThreadIndex thread, uint64_t position) {
   ThreadSlot& slot = threads_[thread];
   GCS_CHECK(slot.state == ThreadState::kRunnable ||
             (aborting_ && slot.started && slot.state == ThreadState::kBlocked));
   if (!slot.started) slot.started = true;  // written once: keep the line clean on later switches
-  running_ = thread;
-  workers_[thread]->slot.Grant();  // last access: the granted thread owns the state now
+  PassBaton(workers_[thread]->slot, position);
 }
 
-void Controller::ParkUntilDispatched() {
-  current_worker_->slot.Await();
-  // Whoever granted us made us running_; if that was the teardown, unwind.
+void Controller::PassBaton(HandoffSlot& to, uint64_t position) {
+  if (Worker* self = current_worker_) self->holds_baton = false;
+  to.Grant(position);  // last access: the granted thread owns the state now
+}
+
+void Controller::ParkUntilDispatched(Worker& worker) {
+  worker.position = worker.slot.Await();
+  worker.holds_baton = true;
+  // If it was the teardown that resumed us, unwind.
   if (aborting_) ThrowAbortedUnlessUnwinding();
 }
 
@@ -193,25 +223,27 @@ void Controller::ThrowAbortedUnlessUnwinding() {
 }
 
 void Controller::Point(const char* site) {
-  const ThreadIndex current = CheckRunning();
+  Worker& self = CheckRunning();
   if (aborting_) return ThrowAbortedUnlessUnwinding();
-  CountPoint();
-  const ThreadIndex next = Decide(current, /*from_runnable=*/true, site);
-  if (next == current) return;
-  Dispatch(next);  // current stays kRunnable: it is simply no longer running_
-  ParkUntilDispatched();
+  // Only this thread writes its counter, so load+store is enough (no locked RMW); relaxed because
+  // a watchdog only needs to see it move.
+  self.points.store(self.points.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+  const ThreadIndex next = Decide(self.index, /*from_runnable=*/true, site, self.position);
+  if (next == self.index) return;
+  Dispatch(next, self.position);  // we stay kRunnable: we just no longer hold the baton
+  ParkUntilDispatched(self);
 }
 
 void Controller::Wait(core::ResourceId resource) {
-  const ThreadIndex current = CheckRunning();
+  Worker& self = CheckRunning();
   if (aborting_) return ThrowAbortedUnlessUnwinding();
-  CountPoint();
-  threads_[current].state = ThreadState::kBlocked;
-  threads_[current].waiting_on = resource;
-  const ThreadIndex next = Decide(current, /*from_runnable=*/false, "wait");
+  self.points.store(self.points.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+  threads_[self.index].waiting_on = resource;
+  SetState(self.index, ThreadState::kBlocked);
+  const ThreadIndex next = Decide(self.index, /*from_runnable=*/false, "wait", self.position);
   if (next != kNoThread) {
-    Dispatch(next);
-    return ParkUntilDispatched();
+    Dispatch(next, self.position);
+    return ParkUntilDispatched(self);
   }
   // Nobody can run: a deadlock, reported with the caller among the blocked. The caller unwinds
   // first (it holds the baton; its state stays kBlocked until RunBody marks it finished), then
@@ -222,9 +254,10 @@ void Controller::Wait(core::ResourceId resource) {
 
 void Controller::Signal(core::ResourceId resource) {
   CheckRunning();
-  for (ThreadSlot& slot : threads_) {
-    if (slot.state == ThreadState::kBlocked && slot.waiting_on == resource) {
-      slot.state = ThreadState::kRunnable;
+  const auto n = static_cast<ThreadIndex>(threads_.size());
+  for (ThreadIndex t = 0; t < n; ++t) {
+    if (threads_[t].state == ThreadState::kBlocked && threads_[t].waiting_on == resource) {
+      SetState(t, ThreadState::kRunnable);
     }
   }
 }
@@ -232,18 +265,16 @@ void Controller::Signal(core::ResourceId resource) {
 void Controller::Enable(ThreadIndex thread) {
   CheckRunning();
   GCS_CHECK_MSG(thread < threads_.size(), "Enable of a thread outside the execution");
-  if (threads_[thread].state == ThreadState::kDisabled) {
-    threads_[thread].state = ThreadState::kRunnable;
-  }
+  if (threads_[thread].state == ThreadState::kDisabled) SetState(thread, ThreadState::kRunnable);
 }
 
 ThreadIndex Controller::Current() const {
-  return CheckRunning();
+  return CheckRunning().index;
 }
 
 uint64_t Controller::NextU64() {
-  recording_->UseLane(CheckRunning());
-  return recording_->NextU64();
+  Worker& self = CheckRunning();
+  return recording_->NextU64At(self.position++, self.index);
 }
 
 void Controller::Abort() {
@@ -266,15 +297,15 @@ void Controller::RecordDeadlock() {
   StartTeardown(ExecutionResult::Outcome::kDeadlock);
 }
 
-void Controller::ContinueTeardown() {
+void Controller::ContinueTeardown(uint64_t position) {
   // Resume the lowest parked body; it throws out of its hook, unwinds, and comes back through
   // RunBody to here. When none is left, the execution is over.
   const auto n = static_cast<ThreadIndex>(threads_.size());
   for (ThreadIndex t = 0; t < n; ++t) {
     const ThreadSlot& slot = threads_[t];
-    if (slot.started && slot.state != ThreadState::kFinished) return Dispatch(t);
+    if (slot.started && slot.state != ThreadState::kFinished) return Dispatch(t, position);
   }
-  caller_.Grant();
+  PassBaton(caller_, position);
 }
 
 }  // namespace gcs::sched

@@ -1,6 +1,7 @@
 // gcstress scheduler — Controller: runs a program's threads one at a time under a Strategy.
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <cstdint>
 #include <exception>
@@ -129,14 +130,14 @@ class Controller final : public core::SchedHooks {
 
   // Points passed over the controller's lifetime; monotone, readable from any thread (a
   // watchdog compares two readings to tell a hung body from a slow one).
-  uint64_t Progress() const { return progress_.load(std::memory_order_relaxed); }
+  uint64_t Progress() const;
 
   // OS threads in the pool (grows to the largest n run so far, then stays).
-  size_t PoolSize() const { return workers_.size(); }
+  size_t PoolSize() const { return pool_size_.load(std::memory_order_acquire); }
 
  private:
-  // The running thread is not a state of its own: it is the runnable thread named by running_,
-  // so that a switch between two runnable threads writes no per-thread field (see Hot fields).
+  // The running thread is not a state of its own: it is the runnable thread that holds the baton
+  // (Worker::holds_baton), so that a switch between two runnable threads writes no shared field.
   enum class ThreadState : uint8_t { kDisabled, kRunnable, kBlocked, kFinished };
 
   struct Worker;
@@ -148,40 +149,45 @@ class Controller final : public core::SchedHooks {
 
   void EnsurePool(uint32_t n);
   void WorkerLoop(Worker& worker);
-  void RunBody(ThreadIndex thread);
-  ThreadIndex CheckRunning() const;
-  void CountPoint();
-  ThreadIndex Decide(ThreadIndex from, bool from_runnable, const char* site);
-  void Dispatch(ThreadIndex thread);
-  void ParkUntilDispatched();
+  void RunBody(Worker& worker);
+  Worker& CheckRunning() const;
+  void SetState(ThreadIndex thread, ThreadState state);
+  ThreadIndex Decide(ThreadIndex from, bool from_runnable, const char* site, uint64_t& position);
+  void Dispatch(ThreadIndex thread, uint64_t position);
+  void PassBaton(HandoffSlot& to, uint64_t position);
+  void ParkUntilDispatched(Worker& worker);
   void StartTeardown(ExecutionResult::Outcome outcome);
   void RecordDeadlock();
-  void ContinueTeardown();
+  void ContinueTeardown(uint64_t position);
   static void ThrowAbortedUnlessUnwinding();
 
   // The thread-local identity of a pool thread: which controller and which worker it is.
   static thread_local Worker* current_worker_;
 
+  // What a handoff costs is not instructions but the cache lines the previous thread wrote and
+  // the next one reads, each moved between cores. So nothing shared is written at a point: the
+  // running thread is known by its own Worker, points are counted per Worker, the recorder
+  // writes into the deciding thread's lane, and the schedule position — the one piece of state
+  // that must follow control — travels in the HandoffSlot payload. A handoff moves one line, the
+  // slot's, as in the raw ping-pong. The fields below are read at every point but written only
+  // per execution or on rare events (block, wake, finish, abort).
+  //
   // Execution state. Touched only by the thread holding the baton — the running thread, or the
   // Run() caller between executions; the handoff's release/acquire orders it, no lock needed.
-  //
-  // Hot fields: what a point reads and writes. Every handoff moves the cache lines the previous
-  // thread wrote to the next thread's core, and that transfer, not the instructions, is what a
-  // handoff costs; so these share one line (recording_ keeps its per-decision members first).
-  alignas(64) ThreadIndex running_ = kNoThread;
   bool aborting_ = false;
-  std::atomic<uint64_t> progress_{0};  // also read by watchdogs, hence atomic
   std::optional<RecordingStrategy> recording_;
-
-  // Cold fields: written per execution or on rare events.
-  std::vector<ThreadSlot> threads_;  // read at every decision, written on block/wake/finish
-  uint64_t progress_at_start_ = 0;
+  std::vector<ThreadSlot> threads_;
+  std::vector<ThreadIndex> runnable_;  // the kRunnable threads, ascending (kept by SetState)
   const std::function<void(ThreadIndex)>* body_ = nullptr;
   ExecutionResult::Outcome outcome_ = ExecutionResult::Outcome::kCompleted;
   std::vector<BlockedThread> blocked_;
   std::exception_ptr failure_;
   DecisionListener* listener_ = nullptr;
-  std::vector<std::unique_ptr<Worker>> workers_;
+  uint64_t progress_at_start_ = 0;
+
+  // The pool. Fixed-size storage so Progress() can read it from any thread while it grows.
+  std::array<std::unique_ptr<Worker>, kMaxThreads> workers_;
+  std::atomic<uint32_t> pool_size_{0};
   HandoffSlot caller_;  // the thread inside Run() waits here for the execution to end
   bool shutdown_ = false;
   std::atomic<bool> in_run_{false};

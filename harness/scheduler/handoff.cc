@@ -43,19 +43,25 @@ void CpuRelax() {
 #endif
 }
 
-void HandoffSlot::Grant() {
+void HandoffSlot::Grant(uint64_t payload) {
+  payload_ = payload;
   // exchange, not store: we must learn atomically whether the waiter already went to sleep.
   const uint32_t previous = word_.exchange(kGranted, std::memory_order_acq_rel);
   GCS_CHECK_MSG(previous != kGranted, "HandoffSlot granted twice without an Await");
   if (previous == kSleeping) FutexWakeOne(word_);
 }
 
-void HandoffSlot::Await() {
+uint64_t HandoffSlot::Consume() {
+  // Read the payload before re-arming: the next Grant() (which rewrites it) can only come after
+  // this thread has passed the baton on, but reading first keeps that argument local.
+  const uint64_t payload = payload_;
+  word_.store(kIdle, std::memory_order_relaxed);
+  return payload;
+}
+
+uint64_t HandoffSlot::Await() {
   for (uint32_t i = 0; i < kSpinIterations; ++i) {
-    if (word_.load(std::memory_order_acquire) == kGranted) {
-      word_.store(kIdle, std::memory_order_relaxed);
-      return;
-    }
+    if (word_.load(std::memory_order_acquire) == kGranted) return Consume();
     CpuRelax();
   }
   for (;;) {
@@ -68,8 +74,7 @@ void HandoffSlot::Await() {
       continue;
     }
     // seen == kGranted; the failed CAS loaded it with acquire.
-    word_.store(kIdle, std::memory_order_relaxed);
-    return;
+    return Consume();
   }
 }
 

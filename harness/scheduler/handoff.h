@@ -12,12 +12,20 @@ namespace gcs::sched {
 // word) — that edge is what lets the deterministic scheduler keep its state in plain fields that
 // only the thread holding the baton touches, and what TSan sees.
 //
+// A grant carries one 64-bit payload in the same cache line as the word. The line has to move to
+// the awaiting core anyway; state that must follow control from thread to thread (the
+// controller's position in the schedule) rides along instead of costing a second line.
+//
 // Await() first spins (a bounded number of pause instructions) because in a ping-pong the baton
 // usually comes back within a microsecond or two and a futex sleep + wake costs several; after
 // that it sleeps in FUTEX_WAIT so that threads that are not about to run leave the cores (the
 // harness often has more threads than cores). Grant() issues FUTEX_WAKE only when the waiter
 // announced that it is asleep, so a handoff between two spinning threads makes no syscall.
-class alignas(64) HandoffSlot {
+//
+// 128-byte aligned and sized, not 64: x86 cores (Intel's spatial prefetcher, AMD's adjacent-line
+// prefetcher) fetch cache lines in aligned pairs, so a field sharing the pair with the slot word
+// would bounce between cores along with it.
+class alignas(128) HandoffSlot {
  public:
   // Long enough to cover a handoff round trip between two cores; short enough that a parked
   // thread stops competing for a core soon (the harness machine may have 2 cores and 8 threads).
@@ -27,16 +35,20 @@ class alignas(64) HandoffSlot {
   HandoffSlot(const HandoffSlot&) = delete;
   HandoffSlot& operator=(const HandoffSlot&) = delete;
 
-  // Gives the baton to the thread that waits (or will wait) in Await().
-  void Grant();
+  // Gives the baton, with `payload`, to the thread that waits (or will wait) in Await().
+  void Grant(uint64_t payload = 0);
 
-  // Returns once Grant() has been called, consuming it.
-  void Await();
+  // Returns once Grant() has been called, consuming it; returns the grant's payload.
+  uint64_t Await();
 
  private:
   enum : uint32_t { kIdle = 0, kGranted = 1, kSleeping = 2 };
 
+  // Takes a grant observed (with acquire) on word_: returns its payload, re-arms the slot.
+  uint64_t Consume();
+
   std::atomic<uint32_t> word_{kIdle};
+  uint64_t payload_ = 0;  // written before the releasing exchange, read after the acquire
 };
 
 // One pause (x86) / yield (arm) instruction: tells the core we are spinning.

@@ -12,49 +12,60 @@ void RecordingStrategy::BeginExecution(uint64_t seed, uint32_t num_threads) {
   inner_->BeginExecution(seed, num_threads);
   seed_ = seed;
   spec_ = inner_->Spec();
-  recorded_ = 0;
-  lane_ = 0;
+  next_position_ = 0;
   lanes_.resize(std::max<uint32_t>(1, num_threads));
   for (Lane& lane : lanes_)
     lane.entries.clear();
 }
 
-void RecordingStrategy::UseLane(uint32_t lane) {
+void RecordingStrategy::Record(uint64_t position, uint32_t lane, Decision decision) {
   GCS_CHECK(lane < lanes_.size());
-  lane_ = lane;
+  lanes_[lane].entries.push_back({position, decision});
 }
 
-void RecordingStrategy::Record(Decision decision) {
-  if (lanes_.empty()) lanes_.resize(1);  // used without BeginExecution
-  lanes_[lane_].entries.push_back({recorded_++, decision});
+ThreadIndex RecordingStrategy::NextThreadAt(uint64_t position, uint32_t lane,
+                                            std::span<const ThreadIndex> runnable,
+                                            ThreadIndex current, bool current_runnable) {
+  const ThreadIndex chosen = inner_->NextThread(runnable, current, current_runnable);
+  GCS_CHECK_MSG(std::binary_search(runnable.begin(), runnable.end(), chosen),
+                "strategy chose a thread that is not runnable");
+  Record(position, lane, ThreadDecision(chosen));
+  return chosen;
+}
+
+uint64_t RecordingStrategy::NextU64At(uint64_t position, uint32_t lane) {
+  const uint64_t value = inner_->NextU64();
+  Record(position, lane, DrawDecision(value));
+  return value;
 }
 
 ThreadIndex RecordingStrategy::NextThread(std::span<const ThreadIndex> runnable,
                                           ThreadIndex current, bool current_runnable) {
-  const ThreadIndex chosen = inner_->NextThread(runnable, current, current_runnable);
-  GCS_CHECK_MSG(std::binary_search(runnable.begin(), runnable.end(), chosen),
-                "strategy chose a thread that is not runnable");
-  Record(ThreadDecision(chosen));
-  return chosen;
+  return NextThreadAt(next_position_++, 0, runnable, current, current_runnable);
 }
 
 uint64_t RecordingStrategy::NextU64() {
-  const uint64_t value = inner_->NextU64();
-  Record(DrawDecision(value));
-  return value;
+  return NextU64At(next_position_++, 0);
 }
 
 std::vector<Decision> RecordingStrategy::Merged() const {
-  std::vector<Decision> out(recorded_);
-  uint64_t placed = 0;
+  // A kind no decision has marks the holes, so one pass places the entries and catches a position
+  // used twice, and a second catches one never used.
+  constexpr auto kHole = static_cast<Decision::Kind>(0xff);
+  size_t count = 0;
+  for (const Lane& lane : lanes_)
+    count += lane.entries.size();
+  std::vector<Decision> out(count, Decision{kHole, 0});
   for (const Lane& lane : lanes_) {
     for (const Entry& e : lane.entries) {
-      GCS_CHECK(e.index < out.size());
+      GCS_CHECK_MSG(e.index < count && out[e.index].kind == kHole,
+                    "recorded positions are not 0..count-1");
       out[e.index] = e.decision;
-      ++placed;
     }
   }
-  GCS_CHECK_MSG(placed == recorded_, "recording lanes lost or duplicated a decision");
+  for (const Decision& d : out) {
+    GCS_CHECK_MSG(d.kind != kHole, "recorded positions are not 0..count-1");
+  }
   return out;
 }
 
@@ -66,7 +77,7 @@ Schedule RecordingStrategy::TakeSchedule() {
   Schedule out{seed_, std::move(spec_), Merged()};
   seed_ = 0;
   spec_.clear();
-  recorded_ = 0;
+  next_position_ = 0;
   for (Lane& lane : lanes_)
     lane.entries.clear();
   return out;

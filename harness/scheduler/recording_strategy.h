@@ -20,14 +20,15 @@ namespace gcs::sched {
 // (GCS_CHECK — a strategy that breaks this is a bug in gcstress).
 //
 // Lanes. The controller calls the recorder from whichever thread is running — one at a time, but
-// a different one after each handoff. Appending every decision to one vector would make the cache
-// line holding its tail move between cores at every decision, which measurably slows handoffs
-// (bench/scheduler). So a caller picks its own lane first (UseLane), each lane is a separate
-// cache-line-aligned buffer, every entry carries its global index, and the schedule is merged
-// back into one ordered list when it is read. Single-threaded users never call UseLane.
+// a different one after each handoff. Appending every decision to one vector, or bumping one
+// shared counter, would make a cache line move between cores at every decision, which measurably
+// slows handoffs (bench/scheduler). So the controller records with NextThreadAt/NextU64At: into
+// its own lane (a separate cache-line-aligned buffer), at a schedule position it carries along
+// with control; the lanes are merged back into one ordered list when the schedule is read.
+// Through the plain Strategy interface everything goes to lane 0 at consecutive positions.
 class RecordingStrategy final : public Strategy {
  public:
-  explicit RecordingStrategy(Strategy& inner) : inner_(&inner) {}
+  explicit RecordingStrategy(Strategy& inner) : inner_(&inner), lanes_(1) {}
 
   std::string Spec() const override { return inner_->Spec(); }
   // Starts a new schedule: the seed, the inner spec as it stands after its BeginExecution (pct
@@ -38,9 +39,12 @@ class RecordingStrategy final : public Strategy {
   uint64_t NextU64() override;
   bool EndExecution() override { return inner_->EndExecution(); }
 
-  // Decisions from now on go to `lane` (< max(1, num_threads)). Only affects speed, never the
-  // recorded order.
-  void UseLane(uint32_t lane);
+  // The same, recorded in `lane` (< max(1, num_threads)) at schedule position `position`. Within
+  // an execution the positions used must be exactly 0, 1, ..., count-1 (GCS_CHECK when read);
+  // do not mix with the plain calls above.
+  ThreadIndex NextThreadAt(uint64_t position, uint32_t lane, std::span<const ThreadIndex> runnable,
+                           ThreadIndex current, bool current_runnable);
+  uint64_t NextU64At(uint64_t position, uint32_t lane);
 
   // A copy of the schedule so far.
   Schedule schedule() const;
@@ -53,19 +57,17 @@ class RecordingStrategy final : public Strategy {
     uint64_t index;  // position in the schedule
     Decision decision;
   };
-  // Own cache line each, so two lanes' bookkeeping never shares one.
-  struct alignas(64) Lane {
+  // Own pair of cache lines each (see HandoffSlot), so two lanes' bookkeeping never shares one.
+  struct alignas(128) Lane {
     std::vector<Entry> entries;
   };
 
-  void Record(Decision decision);
+  void Record(uint64_t position, uint32_t lane, Decision decision);
   std::vector<Decision> Merged() const;
 
-  // Per-decision members first (see Controller's hot fields); cold ones after.
   Strategy* inner_;
-  uint32_t lane_ = 0;
-  uint64_t recorded_ = 0;
   std::vector<Lane> lanes_;
+  uint64_t next_position_ = 0;  // for the plain Strategy calls only
   uint64_t seed_ = 0;
   std::string spec_;
 };

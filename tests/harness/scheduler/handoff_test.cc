@@ -32,13 +32,31 @@ TEST(HandoffSlot, PingPongKeepsAPlainCounterExact) {
   EXPECT_EQ(counter, 2 * kRounds);
 }
 
+// The payload travels with the grant: each side returns what the other sent, plus one.
+TEST(HandoffSlot, PayloadTravelsWithTheGrant) {
+  constexpr uint64_t kRounds = 10000;
+  HandoffSlot a, b;
+  std::thread partner([&] {
+    for (uint64_t i = 0; i < kRounds; ++i)
+      a.Grant(b.Await() + 1);
+  });
+  uint64_t value = 0;
+  for (uint64_t i = 0; i < kRounds; ++i) {
+    b.Grant(value);
+    value = a.Await() + 1;
+  }
+  partner.join();
+  EXPECT_EQ(value, 2 * kRounds);
+  EXPECT_EQ(sizeof(HandoffSlot), 128u);
+  EXPECT_EQ(alignof(HandoffSlot), 128u);
+}
+
 TEST(HandoffSlot, GrantBeforeAwaitIsNotLost) {
   HandoffSlot slot;
-  slot.Grant();
-  slot.Await();  // returns at once
-  slot.Grant();
-  slot.Await();
-  SUCCEED();
+  slot.Grant(7);
+  EXPECT_EQ(slot.Await(), 7u);  // returns at once
+  slot.Grant(8);
+  EXPECT_EQ(slot.Await(), 8u);
 }
 
 // The waiter outlasts its spin budget and sleeps in FUTEX_WAIT; the late grant must wake it.

@@ -67,24 +67,20 @@ TEST(RecordingStrategy, RecordsPctStepEstimateChosenAtBegin) {
   EXPECT_EQ(recorder.schedule().strategy, "pct:depth=3,steps=64");
 }
 
-// Decisions made through different lanes (the controller's threads) come back in the order they
-// were made, whatever lane each went to.
-TEST(RecordingStrategy, LanesMergeBackInDecisionOrder) {
+// Decisions recorded in different lanes (the controller's threads) come back in position order,
+// whatever lane each went to.
+TEST(RecordingStrategy, LanesMergeBackInPositionOrder) {
   ScriptedStrategy inner;
   inner.threads_ = {0, 1, 1, 0};
   RecordingStrategy recorder(inner);
   recorder.BeginExecution(3, 3);
   const ThreadIndex all[] = {0, 1};
-  recorder.UseLane(2);
-  recorder.NextThread(all, 0, true);
-  recorder.UseLane(0);
-  recorder.NextU64();
-  recorder.NextThread(all, 0, true);
-  recorder.UseLane(2);
-  recorder.NextThread(all, 1, true);
-  recorder.UseLane(1);
-  recorder.NextU64();
-  recorder.NextThread(all, 1, true);
+  recorder.NextThreadAt(0, 2, all, 0, true);
+  recorder.NextU64At(1, 0);
+  recorder.NextThreadAt(2, 0, all, 0, true);
+  recorder.NextThreadAt(3, 2, all, 1, true);
+  recorder.NextU64At(4, 1);
+  recorder.NextThreadAt(5, 1, all, 1, true);
   const std::vector<Decision> expected = {ThreadDecision(0), DrawDecision(1000), ThreadDecision(1),
                                           ThreadDecision(1), DrawDecision(1001), ThreadDecision(0)};
   EXPECT_EQ(recorder.schedule().decisions, expected);
@@ -103,7 +99,11 @@ TEST(RecordingStrategyDeathTest, ChoiceOutsideTheRunnableSetIsABug) {
   const ThreadIndex runnable[] = {0, 1};
   EXPECT_DEATH(recorder.NextThread(runnable, 0, true),
                "strategy chose a thread that is not runnable");
-  EXPECT_DEATH(recorder.UseLane(6), "lane < lanes_.size");
+  inner.threads_ = {0, 0, 0};
+  inner.next_thread_ = 0;
+  EXPECT_DEATH(recorder.NextThreadAt(0, 6, runnable, 0, true), "lane < lanes_.size");
+  recorder.NextThreadAt(1, 0, runnable, 0, true);  // position 0 never recorded
+  EXPECT_DEATH(recorder.schedule(), "recorded positions are not 0..count-1");
 }
 
 }  // namespace
