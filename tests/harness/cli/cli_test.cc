@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
+#include <filesystem>
 #include <regex>
 #include <set>
 
@@ -26,6 +27,7 @@ const std::string kExamples = std::string(GCS_SOURCE_DIR) + "/scenarios/examples
 class CliTest : public ::testing::Test {
  protected:
   void SetUp() override { cwd_ = testing::MakeTempDir(); }
+  void TearDown() override { std::filesystem::remove_all(cwd_); }
 
   ProcessResult Gcstress(std::vector<std::string> args,
                          std::optional<std::chrono::milliseconds> interrupt_after = std::nullopt) {

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <thread>
@@ -63,6 +64,7 @@ ProcessResult RunProcess(const std::vector<std::string>& argv, const std::string
   r.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   r.out = ReadAll(out_path);
   r.err = ReadAll(err_path);
+  std::filesystem::remove_all(dir);
   return r;
 }
 

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <sys/stat.h>
 
+#include <filesystem>
 #include <fstream>
 #include <mutex>
 #include <set>
@@ -16,9 +17,20 @@
 namespace gcs {
 namespace {
 
+// Temporary directories, removed when the test binary exits.
+struct TempDirs {
+  std::vector<std::string> made;
+  ~TempDirs() {
+    for (const std::string& d : made)
+      std::filesystem::remove_all(d);
+  }
+};
+
 std::string TempDir() {
+  static TempDirs dirs;
   std::string templ = ::testing::TempDir() + "gcs_reports_XXXXXX";
   EXPECT_NE(::mkdtemp(templ.data()), nullptr);
+  dirs.made.push_back(templ);
   return templ;
 }
 

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
+#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <sstream>
@@ -59,9 +60,20 @@ const Found& Deadlock() {
   return found;
 }
 
+// Temporary directories, removed when the test binary exits.
+struct TempDirs {
+  std::vector<std::string> made;
+  ~TempDirs() {
+    for (const std::string& d : made)
+      std::filesystem::remove_all(d);
+  }
+};
+
 std::string TempDir() {
+  static TempDirs dirs;
   std::string templ = ::testing::TempDir() + "gcs_repro_XXXXXX";
   EXPECT_NE(::mkdtemp(templ.data()), nullptr);
+  dirs.made.push_back(templ);
   return templ;
 }
 
