@@ -1,0 +1,630 @@
+// gcstress generator — Generation: the model, the step primitives, single-step productions and
+// the top loop.
+#include "harness/generator/generation.h"
+
+#include <algorithm>
+
+#include "harness/scenario/scenario_encoder.h"
+#include "harness/scenario/scenario_loader.h"
+
+namespace gcs::generator_detail {
+namespace {
+
+// Percentages of the argument heuristics. Not options: they shape scenarios, they do not select
+// which ops appear (weights do that).
+constexpr uint32_t kRebindPercent = 15;          // "as" reuses a name: the old value is garbage
+constexpr uint32_t kSubclassPercent = 35;        // new ... type subclass
+constexpr uint32_t kDropRecentPercent = 45;      // drop what this thread bound last
+constexpr uint32_t kSelfCyclePercent = 25;       // set o[f] = o
+constexpr uint32_t kCloseCyclePercent = 40;      // set a[f] = b where b already references a
+constexpr uint32_t kNamedVmPercent = 25;         // gc / enumerate name a VM
+constexpr uint32_t kHeldPercent = 40;            // register ... held
+constexpr uint32_t kTokenPercent = 60;           // register ... as
+constexpr uint32_t kFromPercent = 65;            // call ... from
+constexpr uint32_t kNewVmPercent = 55;           // switch_vm to a name not used yet
+constexpr uint32_t kDestroyLeftPercent = 65;     // destroy_vm the VM this thread switched away from
+constexpr uint32_t kLastStepDetachPercent = 90;  // detach at the last step if still attached
+// Variables bound within the last kRecentWindow written steps are preferred as arguments, up to
+// (1 + kRecentWindow) times: steps written close together tend to run close together (threads
+// advance at similar rates under random and PCT schedules), which is what makes "T2 clones the
+// object T1 just made, before T1 drops it" likely.
+constexpr uint32_t kRecentWindow = 6;
+
+}  // namespace
+
+Generation::Generation(uint64_t seed, const GeneratorOptions& options)
+    : options_(options), rng_(sched::DeriveSeed(seed, 0x67656e)) {}
+
+uint64_t Generation::Recency(const VarModel& v) const {
+  const uint32_t age = tick_ - v.tick;
+  return 1 + (age < kRecentWindow ? kRecentWindow - age : 0);
+}
+
+std::optional<uint32_t> Generation::WorkerOf(int16_t vm) const {
+  for (size_t i = 0; i < threads_.size(); ++i) {
+    if (threads_[i].worker && threads_[i].vm == vm) return static_cast<uint32_t>(i);
+  }
+  return std::nullopt;
+}
+
+VarId Generation::NewVar(BindKind kind, uint32_t t, const char* prefix) {
+  VarModel v;
+  v.kind = kind;
+  v.name = prefix + std::to_string(names_[static_cast<size_t>(kind)]++);
+  v.binder = t;
+  v.tick = tick_;
+  v.bindings = 1;
+  vars_.push_back(std::move(v));
+  return static_cast<VarId>(vars_.size() - 1);
+}
+
+VarId Generation::BindTarget(BindKind kind, uint32_t t, bool proxy, const char* prefix) {
+  if (Chance(kRebindPercent)) {
+    const VarId old = PickVar(kind, [&](const VarModel& v) -> uint64_t {
+      return v.binder == t && v.proxy == proxy && !v.sealed ? 1 : 0;
+    });
+    if (old != kNoVar) {
+      VarModel& v = vars_[old];
+      ++v.bindings;
+      v.from_new = false;
+      v.tick = tick_;
+      v.exported_to.clear();
+      v.called = false;
+      return old;
+    }
+  }
+  return NewVar(kind, t, prefix);
+}
+
+int16_t Generation::NewSwitchVm() {
+  ++switch_vms_;
+  vms_.push_back("v" + std::to_string(switch_vms_));
+  return static_cast<int16_t>(vms_.size() - 1);
+}
+
+// --- primitives
+
+bool Generation::Emit(uint32_t t, const Step& step) {
+  if (!Usable(step.op) || !Room(t)) return false;
+  ThreadModel& me = model_[t];
+  threads_[t].steps.push_back(step);
+  if (me.attached && step.op != Op::kAttach) ++me.attached_for;
+  ++tick_;
+  return true;
+}
+
+VarId Generation::EmitNew(uint32_t t, ObjType type) {
+  if (!Usable(Op::kNew) || !Room(t)) return kNoVar;
+  Step step;
+  step.op = Op::kNew;
+  step.type = type;
+  step.as = BindTarget(BindKind::kHandle, t, false, "o");
+  VarModel& v = vars_[step.as];
+  v.from_new = v.bindings == 1;
+  v.vm = model_[t].vm;
+  v.proxy = false;
+  v.owner_vm = -1;
+  v.live = true;
+  model_[t].recent = step.as;
+  Emit(t, step);
+  return step.as;
+}
+
+VarId Generation::EmitClone(uint32_t t, VarId x) {
+  if (x == kNoVar || vars_[x].sealed || !Usable(Op::kClone) || !Room(t)) return kNoVar;
+  Step step;
+  step.op = Op::kClone;
+  step.obj = x;
+  vars_[x].aliased = true;
+  const VarModel from = vars_[x];
+  step.as = BindTarget(BindKind::kHandle, t, from.proxy, from.proxy ? "p" : "o");
+  VarModel& v = vars_[step.as];
+  v.vm = from.vm;
+  v.proxy = from.proxy;
+  v.owner_vm = from.owner_vm;
+  v.live = true;
+  model_[t].recent = step.as;
+  Emit(t, step);
+  return step.as;
+}
+
+bool Generation::EmitDrop(uint32_t t, VarId x) {
+  if (x == kNoVar) return false;
+  Step step;
+  step.op = Op::kDrop;
+  step.obj = x;
+  if (!Emit(t, step)) return false;
+  vars_[x].live = false;
+  if (model_[t].recent == x) model_[t].recent = kNoVar;
+  return true;
+}
+
+bool Generation::EmitSet(uint32_t t, VarId obj, int8_t field, VarId to) {
+  if (obj == kNoVar || to == kNoVar || vars_[obj].sealed) return false;
+  Step step;
+  step.op = Op::kSet;
+  step.obj = obj;
+  step.field = field;
+  step.to = to;
+  if (!Emit(t, step)) return false;
+  vars_[obj].has_out = true;
+  edges_.emplace_back(obj, to);
+  return true;
+}
+
+bool Generation::EmitUse(uint32_t t, VarId x) {
+  if (x == kNoVar) return false;
+  Step step;
+  step.op = Op::kUse;
+  step.obj = x;
+  return Emit(t, step);
+}
+
+bool Generation::EmitVmOp(uint32_t t, Op op, int16_t vm) {
+  Step step;
+  step.op = op;
+  step.vm = vm;
+  return Emit(t, step);
+}
+
+VarId Generation::EmitExport(uint32_t t, VarId x, int16_t vm) {
+  if (x == kNoVar || vars_[x].sealed || !Usable(Op::kExport) || !Room(t)) return kNoVar;
+  Step step;
+  step.op = Op::kExport;
+  step.obj = x;
+  step.vm = vm;
+  vars_[x].aliased = true;
+  vars_[x].exported_to.push_back(vm);
+  const int16_t owner = vars_[x].vm;
+  step.as = BindTarget(BindKind::kHandle, t, true, "p");
+  VarModel& p = vars_[step.as];
+  p.vm = vm;
+  p.proxy = true;
+  p.owner_vm = owner;
+  p.live = true;
+  p.called = false;
+  Emit(t, step);
+  return step.as;
+}
+
+bool Generation::EmitCall(uint32_t t, VarId proxy, VarId from) {
+  if (proxy == kNoVar) return false;
+  Step step;
+  step.op = Op::kCall;
+  step.obj = proxy;
+  step.from = from;
+  if (!Emit(t, step)) return false;
+  vars_[proxy].called = true;
+  return true;
+}
+
+bool Generation::EmitRelease(uint32_t t, VarId proxy) {
+  if (proxy == kNoVar) return false;
+  Step step;
+  step.op = Op::kRelease;
+  step.obj = proxy;
+  if (!Emit(t, step)) return false;
+  vars_[proxy].live = false;
+  return true;
+}
+
+bool Generation::EmitPlain(uint32_t t, Op op) {
+  Step step;
+  step.op = op;
+  if (!Emit(t, step)) return false;
+  ThreadModel& me = model_[t];
+  if (op == Op::kAttach) {
+    me.attached = true;
+    me.attached_for = 0;
+  } else if (op == Op::kDetach) {
+    me.attached = false;
+  }
+  return true;
+}
+
+bool Generation::EmitSwitch(uint32_t t, int16_t vm) {
+  Step step;
+  step.op = Op::kSwitchVm;
+  step.vm = vm;
+  if (!Emit(t, step)) return false;
+  ThreadModel& me = model_[t];
+  me.left_vm = me.vm;
+  me.vm = vm;
+  return true;
+}
+
+bool Generation::EmitWorkerOp(uint32_t t, Op op, uint32_t worker) {
+  Step step;
+  step.op = op;
+  step.worker = static_cast<int16_t>(worker);
+  if (!Emit(t, step)) return false;
+  if (op == Op::kSpawn) spawn_written_[worker] = true;
+  return true;
+}
+
+// --- single-step productions
+
+uint64_t Generation::OpWeight(Op op, uint32_t t) const {
+  if (!Usable(op)) return 0;
+  const uint64_t w = options_.weights[static_cast<size_t>(op)];
+  const ThreadModel& me = model_[t];
+  auto any = [](const VarModel&) { return true; };
+  auto unsealed = [](const VarModel& v) { return !v.sealed; };
+  switch (op) {
+    case Op::kNew:
+    case Op::kGc:
+    case Op::kEnumerate:
+    case Op::kYield:
+    case Op::kDestroyVm:
+      return w;
+    case Op::kDrop:
+    case Op::kClear:
+    case Op::kUse:
+      return HasVar(BindKind::kHandle, any) ? w : 0;
+    case Op::kClone:
+    case Op::kSet:
+    case Op::kWeak:
+    case Op::kRegister:
+      return HasVar(BindKind::kHandle, unsealed) ? w : 0;
+    case Op::kUpgrade:
+      return HasVar(BindKind::kWeak, any) ? w : 0;
+    case Op::kUnregister:
+      return HasVar(BindKind::kToken, any) ? w : 0;
+    case Op::kExport: {
+      auto exportable = [](const VarModel& v) { return !v.proxy && !v.sealed; };
+      return vms_.size() >= 2 && HasVar(BindKind::kHandle, exportable) ? w : 0;
+    }
+    case Op::kCall:
+    case Op::kRelease:
+      return HasVar(BindKind::kHandle, [](const VarModel& v) { return v.proxy; }) ? w : 0;
+    case Op::kAttach:
+      return me.attached ? 0 : w;
+    case Op::kDetach:
+      // Blocks stay short: the longer a thread holds the lock, the likelier it lets go.
+      return me.attached ? w * (1 + std::min<uint32_t>(me.attached_for, 4)) : 0;
+    case Op::kSwitchVm:
+      return !me.attached && (switch_vms_ < options_.max_switch_vms || vms_.size() >= 2) ? w : 0;
+    case Op::kSpawn:
+      if (me.worker) return 0;  // only plain threads spawn: no worker waits on another forever
+      for (size_t i = 0; i < threads_.size(); ++i) {
+        if (threads_[i].worker && !spawn_written_[i]) return w;
+      }
+      return 0;
+    case Op::kTerminate:
+      for (size_t i = 0; i < threads_.size(); ++i) {
+        if (threads_[i].worker && i != t) return w;
+      }
+      return 0;
+  }
+  return 0;
+}
+
+uint64_t Generation::SameVm(uint32_t t, const VarModel& v) const {
+  return v.vm == model_[t].vm ? 3 : 1;
+}
+
+uint64_t Generation::Lively(const VarModel& v) const {
+  return (v.live ? 3 : 1) * Recency(v);
+}
+
+bool Generation::RandomStep(Op op, uint32_t t) {
+  switch (op) {
+    case Op::kSet:
+      return RandomSet(t);
+    case Op::kRegister:
+    case Op::kUnregister:
+      return RandomRegistryStep(op, t);
+    case Op::kExport:
+    case Op::kCall:
+    case Op::kRelease:
+      return RandomProxyStep(op, t);
+    case Op::kGc:
+    case Op::kEnumerate:
+    case Op::kAttach:
+    case Op::kDetach:
+    case Op::kYield:
+    case Op::kSwitchVm:
+    case Op::kDestroyVm:
+    case Op::kSpawn:
+    case Op::kTerminate:
+      return RandomThreadStep(op, t);
+    default:
+      return RandomHandleStep(op, t);
+  }
+}
+
+bool Generation::RandomHandleStep(Op op, uint32_t t) {
+  ThreadModel& me = model_[t];
+  switch (op) {
+    case Op::kNew:
+      return EmitNew(t, Chance(kSubclassPercent) ? ObjType::kSubclass : ObjType::kObject) != kNoVar;
+    case Op::kClone:
+      // Mostly another thread's object: the clone is then often made without its VM's lock.
+      return EmitClone(t, PickVar(BindKind::kHandle, [&](const VarModel& v) -> uint64_t {
+                         return v.sealed ? 0 : (v.binder != t ? 3 : 1) * Lively(v) * SameVm(t, v);
+                       })) != kNoVar;
+    case Op::kDrop:
+      if (me.recent != kNoVar && vars_[me.recent].live && Chance(kDropRecentPercent)) {
+        return EmitDrop(t, me.recent);
+      }
+      return EmitDrop(t, PickVar(BindKind::kHandle, [&](const VarModel& v) -> uint64_t {
+                        return (v.live ? 4 : 1) * (v.binder == t ? 2 : 1) * Recency(v);
+                      }));
+    case Op::kClear: {
+      Step step;
+      step.op = op;
+      step.obj = PickVar(BindKind::kHandle,
+                         [&](const VarModel& v) -> uint64_t { return Plain(v) * SameVm(t, v); });
+      step.field = static_cast<int8_t>(Below(kMaxFields));
+      return Emit(t, step);
+    }
+    case Op::kWeak: {
+      Step step;
+      step.op = op;
+      step.obj = PickVar(BindKind::kHandle, [&](const VarModel& v) -> uint64_t {
+        return v.sealed ? 0 : Lively(v) * SameVm(t, v);
+      });
+      if (step.obj == kNoVar) return false;
+      vars_[step.obj].aliased = true;
+      const VarModel from = vars_[step.obj];
+      step.as = BindTarget(BindKind::kWeak, t, from.proxy, "wk");
+      vars_[step.as].vm = from.vm;
+      vars_[step.as].proxy = from.proxy;
+      vars_[step.as].owner_vm = from.owner_vm;
+      return Emit(t, step);
+    }
+    case Op::kUpgrade: {
+      Step step;
+      step.op = op;
+      step.weak = PickVar(BindKind::kWeak, [&](const VarModel& v) { return SameVm(t, v); });
+      const VarModel from = vars_[step.weak];
+      step.as = BindTarget(BindKind::kHandle, t, from.proxy, from.proxy ? "p" : "o");
+      VarModel& v = vars_[step.as];
+      v.vm = from.vm;
+      v.proxy = from.proxy;
+      v.owner_vm = from.owner_vm;
+      v.live = true;
+      me.recent = step.as;
+      return Emit(t, step);
+    }
+    case Op::kUse:
+      return EmitUse(t, PickVar(BindKind::kHandle, [&](const VarModel& v) -> uint64_t {
+                       return (v.proxy ? 3 : 1) * Lively(v);
+                     }));
+    default:
+      GCS_CHECK_MSG(false, "not a handle op");
+      return false;
+  }
+}
+
+// Self-cycles, cycles closed through an existing edge, or a link to an object of the same VM.
+bool Generation::RandomSet(uint32_t t) {
+  const VarId obj = PickVar(BindKind::kHandle, [&](const VarModel& v) -> uint64_t {
+    return v.sealed ? 0 : Plain(v) * SameVm(t, v) * Lively(v);
+  });
+  if (obj == kNoVar) return false;
+  const auto field = static_cast<int8_t>(Below(kMaxFields));
+  const int16_t vm = vars_[obj].vm;
+  VarId to = kNoVar;
+  std::vector<VarId> closing;  // variables whose object already references obj's
+  for (const auto& [from, dest] : edges_) {
+    if (dest == obj && from != obj) closing.push_back(from);
+  }
+  if (Chance(kSelfCyclePercent)) {
+    to = obj;
+  } else if (!closing.empty() && Chance(kCloseCyclePercent)) {
+    to = closing[Below(closing.size())];
+  } else {
+    to = PickVar(BindKind::kHandle, [&](const VarModel& v) -> uint64_t {
+      return (v.vm == vm ? 6 : 1) * Plain(v) * Lively(v);
+    });
+  }
+  return EmitSet(t, obj, field, to);
+}
+
+bool Generation::RandomRegistryStep(Op op, uint32_t t) {
+  Step step;
+  step.op = op;
+  if (op == Op::kUnregister) {
+    step.token = PickVar(BindKind::kToken, [](const VarModel&) { return 1; });
+    return Emit(t, step);
+  }
+  step.obj = PickVar(BindKind::kHandle, [&](const VarModel& v) -> uint64_t {
+    return v.sealed ? 0 : Lively(v) * SameVm(t, v) * Plain(v);
+  });
+  if (step.obj == kNoVar) return false;
+  const VarId target = step.obj;
+  vars_[target].registered = true;
+  const int16_t vm = vars_[target].vm;
+  if (Chance(kHeldPercent)) {
+    // Only a pristine object may be held (VarModel, "registry discipline").
+    step.held = PickVar(BindKind::kHandle, [&](const VarModel& v) -> uint64_t {
+      const bool pristine =
+          v.bindings == 1 && v.from_new && !v.aliased && !v.has_out && !v.registered;
+      return &v != &vars_[target] && v.vm == vm && pristine ? 1 : 0;
+    });
+    if (step.held != kNoVar) vars_[step.held].sealed = true;
+  }
+  if (Chance(kTokenPercent)) {
+    step.as = BindTarget(BindKind::kToken, t, false, "tok");
+    vars_[step.as].vm = vm;
+  }
+  return Emit(t, step);
+}
+
+bool Generation::RandomProxyStep(Op op, uint32_t t) {
+  switch (op) {
+    case Op::kExport: {
+      // Often an object that is already exported somewhere: the same object in two VMs' proxies.
+      const VarId x = PickVar(BindKind::kHandle, [&](const VarModel& v) -> uint64_t {
+        if (v.proxy || v.sealed) return 0;
+        const bool again = !v.exported_to.empty() && v.exported_to.size() + 1 < vms_.size();
+        return (again ? 4 : 1) * Lively(v) * SameVm(t, v);
+      });
+      if (x == kNoVar) return false;
+      const VarModel& from = vars_[x];
+      auto dest = Draw(vms_.size(), [&](size_t vm) -> uint64_t {
+        const auto index = static_cast<int16_t>(vm);
+        if (index == from.vm) return 0;
+        const bool already = std::find(from.exported_to.begin(), from.exported_to.end(), index) !=
+                             from.exported_to.end();
+        return (already ? 1 : 4) * (vm == 0 || IsWorkerVm(index) ? 2 : 1);
+      });
+      return dest && EmitExport(t, x, static_cast<int16_t>(*dest)) != kNoVar;
+    }
+    case Op::kCall: {
+      const VarId proxy = PickVar(BindKind::kHandle, [&](const VarModel& v) -> uint64_t {
+        return v.proxy ? Lively(v) * SameVm(t, v) : 0;
+      });
+      if (proxy == kNoVar) return false;
+      const int16_t vm = vars_[proxy].vm;
+      VarId from = kNoVar;
+      if (Chance(kFromPercent)) {
+        from = PickVar(BindKind::kHandle, [&](const VarModel& v) -> uint64_t {
+          return v.vm == vm && !v.proxy ? Lively(v) : 0;
+        });
+      }
+      return EmitCall(t, proxy, from);
+    }
+    case Op::kRelease:
+      return EmitRelease(t, PickVar(BindKind::kHandle, [&](const VarModel& v) -> uint64_t {
+                           return v.proxy ? Lively(v) : 0;
+                         }));
+    default:
+      GCS_CHECK_MSG(false, "not a proxy op");
+      return false;
+  }
+}
+
+bool Generation::RandomThreadStep(Op op, uint32_t t) {
+  const ThreadModel& me = model_[t];
+  switch (op) {
+    case Op::kGc:
+    case Op::kEnumerate:
+      return EmitVmOp(t, op,
+                      Chance(kNamedVmPercent) ? static_cast<int16_t>(Below(vms_.size())) : -1);
+    case Op::kAttach:
+    case Op::kDetach:
+    case Op::kYield:
+      return EmitPlain(t, op);
+    case Op::kSwitchVm: {
+      if (switch_vms_ < options_.max_switch_vms && (vms_.size() < 2 || Chance(kNewVmPercent))) {
+        return EmitSwitch(t, NewSwitchVm());
+      }
+      auto vm = Draw(vms_.size(), [&](size_t v) -> uint64_t {
+        return static_cast<int16_t>(v) == me.vm ? 0 : 1;
+      });
+      return vm && EmitSwitch(t, static_cast<int16_t>(*vm));
+    }
+    case Op::kDestroyVm:
+      return EmitVmOp(t, op,
+                      me.left_vm >= 0 && Chance(kDestroyLeftPercent)
+                          ? me.left_vm
+                          : static_cast<int16_t>(Below(vms_.size())));
+    case Op::kSpawn: {
+      auto w = Draw(threads_.size(), [&](size_t i) -> uint64_t {
+        return threads_[i].worker && !spawn_written_[i] ? 1 : 0;
+      });
+      return w && EmitWorkerOp(t, op, static_cast<uint32_t>(*w));
+    }
+    case Op::kTerminate: {
+      // Preferably a worker that owns an object some proxy called into.
+      auto w = Draw(threads_.size(), [&](size_t i) -> uint64_t {
+        if (!threads_[i].worker || i == t) return 0;
+        for (const VarModel& v : vars_) {
+          if (v.proxy && v.called && v.owner_vm == threads_[i].vm) return 6;
+        }
+        return 1;
+      });
+      return w && EmitWorkerOp(t, op, static_cast<uint32_t>(*w));
+    }
+    default:
+      GCS_CHECK_MSG(false, "not a thread op");
+      return false;
+  }
+}
+
+// --- the top loop
+
+Scenario Generation::Run(uint64_t seed) {
+  const uint32_t nthreads =
+      options_.min_threads +
+      static_cast<uint32_t>(Below(options_.max_threads - options_.min_threads + 1));
+  // Workers only for targets with worker ops: a worker nobody spawns or terminates is just a
+  // thread in its own VM, and targets without them (cpython) have no worker model.
+  const bool workers_possible = options_.supported_ops.test(static_cast<size_t>(Op::kSpawn)) ||
+                                options_.supported_ops.test(static_cast<size_t>(Op::kTerminate));
+  const uint32_t max_workers = workers_possible ? std::min(options_.max_workers, nthreads - 1) : 0;
+  nworkers_ = static_cast<uint32_t>(Below(max_workers + 1));
+  const size_t nplain = nthreads - nworkers_;
+
+  vms_.push_back("main");
+  for (uint32_t i = 0; i < nthreads; ++i) {
+    ThreadSpec spec;
+    ThreadModel m;
+    if (i < nplain) {
+      spec.name = "t" + std::to_string(i);
+    } else {
+      spec.name = "w" + std::to_string(i - nplain + 1);
+      spec.worker = true;
+      spec.vm = static_cast<int16_t>(vms_.size());
+      vms_.push_back(spec.name);
+      m.worker = true;
+      m.vm = spec.vm;
+    }
+    m.target = options_.min_steps +
+               static_cast<uint32_t>(Below(options_.max_steps - options_.min_steps + 1));
+    threads_.push_back(std::move(spec));
+    model_.push_back(m);
+  }
+  spawn_written_.assign(nthreads, false);
+
+  // One global order: a random thread with steps left to write takes the next production.
+  std::vector<uint32_t> attempts(nthreads, 0);
+  std::vector<uint64_t> op_weights(kOpCount);
+  while (true) {
+    auto t = Draw(nthreads, [&](size_t i) -> uint64_t {
+      return threads_[i].steps.size() < model_[i].target && attempts[i] < model_[i].target ? 1 : 0;
+    });
+    if (!t) break;
+    const auto thread = static_cast<uint32_t>(*t);
+    ++attempts[thread];  // bounds the loop even when nothing fits
+    ThreadModel& me = model_[thread];
+    const bool last = threads_[thread].steps.size() + 1 == me.target;
+    if (last && me.attached && OpWeight(Op::kDetach, thread) > 0 &&
+        Chance(kLastStepDetachPercent)) {
+      EmitPlain(thread, Op::kDetach);
+      continue;
+    }
+    for (size_t i = 0; i < kOpCount; ++i)
+      op_weights[i] = OpWeight(static_cast<Op>(i), thread);
+    auto op = Draw(kOpCount, [&](size_t i) { return op_weights[i]; });
+    if (!op) continue;  // nothing this thread can do (only ops that need missing variables)
+    if (!Shape(static_cast<Op>(*op), thread)) RandomStep(static_cast<Op>(*op), thread);
+  }
+
+  // Blocks still open at the end (a shape may have written past a thread's last drawn step):
+  // closed the same way as at a last step, so attach/detach stay mostly paired.
+  for (uint32_t t = 0; t < nthreads; ++t) {
+    if (model_[t].attached && Chance(kLastStepDetachPercent)) EmitPlain(t, Op::kDetach);
+  }
+
+  Scenario s;
+  s.name = "gen-" + std::to_string(seed);
+  s.description = DescribeGeneration(seed, options_);
+  s.threads = std::move(threads_);
+  s.vms = std::move(vms_);
+  for (const VarModel& v : vars_)
+    s.vars.push_back(VarSpec{v.name, v.kind});
+
+  // The loader is the definition of "valid": what it accepts, gcstress can run. It also puts the
+  // variables and VMs in their canonical order.
+  LoadOptions load;
+  load.target = "generator";
+  load.supported_ops = options_.supported_ops;
+  Expected<Scenario> loaded = ScenarioFromJson(ScenarioToJson(s), "<generated>", "", load);
+  GCS_CHECK_MSG(loaded.ok(), loaded.ok() ? "" : loaded.error().Format().c_str());
+  return std::move(loaded).value();
+}
+
+}  // namespace gcs::generator_detail

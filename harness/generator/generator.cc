@@ -1,0 +1,83 @@
+// gcstress generator — GenerateScenario and its options: the public face of Generation.
+#include "harness/generator/generator.h"
+
+#include <string>
+
+#include "core/check.h"
+#include "harness/generator/generation.h"
+
+namespace gcs {
+
+std::optional<InputError> CheckGeneratorOptions(const GeneratorOptions& o) {
+  auto error = [](std::string message) {
+    return InputError{"<flag>", "--generate", std::move(message)};
+  };
+  if (o.min_threads < 1) return error("min_threads must be at least 1");
+  if (o.max_threads > static_cast<uint32_t>(kMaxThreads)) {
+    return error("max_threads " + std::to_string(o.max_threads) + " is above " +
+                 std::to_string(kMaxThreads));
+  }
+  if (o.min_threads > o.max_threads) {
+    return error("min_threads " + std::to_string(o.min_threads) + " is above max_threads " +
+                 std::to_string(o.max_threads));
+  }
+  if (o.min_steps > o.max_steps) {
+    return error("min_steps " + std::to_string(o.min_steps) + " is above max_steps " +
+                 std::to_string(o.max_steps));
+  }
+  // Every step may bind a new variable: the variable limit bounds the steps too.
+  if (uint64_t{o.max_steps} * o.max_threads > kMaxVars) {
+    return error("max_steps * max_threads is above " + std::to_string(kMaxVars));
+  }
+  // main, the workers and the switch_vm names must fit in the format's VM limit.
+  if (o.max_switch_vms + static_cast<size_t>(kMaxThreads) >= kMaxVms) {
+    return error("max_switch_vms " + std::to_string(o.max_switch_vms) + " is above " +
+                 std::to_string(kMaxVms - kMaxThreads - 1));
+  }
+  bool any = false;
+  for (size_t i = 0; i < kOpCount; ++i) {
+    if (o.weights[i] > kMaxOpWeight) {
+      return error("weight " + std::to_string(o.weights[i]) + " of op \"" +
+                   std::string(OpName(static_cast<Op>(i))) + "\" is above the maximum " +
+                   std::to_string(kMaxOpWeight));
+    }
+    any = any || (o.supported_ops.test(i) && o.weights[i] > 0);
+  }
+  if (!any) return error("no op the target supports has a positive weight");
+  return std::nullopt;
+}
+
+Scenario GenerateScenario(uint64_t seed, const GeneratorOptions& options) {
+  if (auto problem = CheckGeneratorOptions(options)) {
+    GCS_CHECK_MSG(false, problem->Format().c_str());
+  }
+  return generator_detail::Generation(seed, options).Run(seed);
+}
+
+std::string DescribeGeneration(uint64_t seed, const GeneratorOptions& options) {
+  // Unsupported ops are never generated, so their weights say nothing about the scenario.
+  OpWeights shown = options.weights;
+  const OpWeights defaults = DefaultOpWeights();
+  for (size_t i = 0; i < kOpCount; ++i) {
+    if (!options.supported_ops.test(i)) shown[i] = defaults[i];
+  }
+  std::string out = "gcstress generator seed " + std::to_string(seed) + ": threads " +
+                    std::to_string(options.min_threads) + "-" +
+                    std::to_string(options.max_threads) +
+                    ", workers <= " + std::to_string(options.max_workers) + ", steps " +
+                    std::to_string(options.min_steps) + "-" + std::to_string(options.max_steps) +
+                    ", switch VMs <= " + std::to_string(options.max_switch_vms);
+  const std::string weights = FormatOpWeights(shown, defaults);
+  out += weights.empty() ? ", default weights" : ", weights " + weights;
+  if (options.supported_ops != kAllOps) {
+    out += ", ops";
+    for (const OpInfo& info : kOpTable) {
+      if (options.supported_ops.test(static_cast<size_t>(info.op))) {
+        out += " " + std::string(info.json);
+      }
+    }
+  }
+  return out;
+}
+
+}  // namespace gcs

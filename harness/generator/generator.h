@@ -1,0 +1,66 @@
+// gcstress generator — GenerateScenario: valid random scenarios from a seed, shaped to reach
+// object-lifetime bugs.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "harness/generator/op_weights.h"
+#include "harness/input_error.h"
+#include "harness/scenario/op.h"
+#include "harness/scenario/scenario.h"
+
+namespace gcs {
+
+// What to generate. The defaults below are the only ones: the CLI and the fuzzers start from a
+// default-constructed GeneratorOptions and change what the user asked for.
+struct GeneratorOptions {
+  // Scenario threads, plain and workers together: drawn uniformly in [min_threads, max_threads].
+  uint32_t min_threads = 1;
+  uint32_t max_threads = 4;
+  // Workers among them (each with its own VM), drawn in [0, min(max_workers, threads - 1)]: at
+  // least one thread is plain. Only for targets that support spawn or terminate.
+  uint32_t max_workers = 2;
+  // Steps per thread, drawn uniformly in [min_steps, max_steps] for each thread.
+  uint32_t min_steps = 2;
+  uint32_t max_steps = 12;
+  // VM names switch_vm may introduce ("v1", "v2", ...).
+  uint32_t max_switch_vms = 2;
+  // How often each op is drawn (op_weights.def; ParseOpWeights for a user's spec).
+  OpWeights weights = DefaultOpWeights();
+  // The target's ops (Target::SupportedOps): other ops are never generated, whatever their weight.
+  OpSet supported_ops = kAllOps;
+};
+
+// The problem with `options`, if any: bounds out of order or beyond the format's limits
+// (scenarios/README.md "Limits"; max_steps * max_threads at most 4096, the variable limit, since
+// every step may bind a new variable), or no supported op with a positive weight. InputError
+// {"<flag>", "--generate", message}.
+std::optional<InputError> CheckGeneratorOptions(const GeneratorOptions& options);
+
+// A valid scenario (it loads back through ScenarioFromJson with options.supported_ops), a pure
+// function of (seed, options): the same inputs give the same scenario on every platform, byte
+// for byte once encoded (the generator draws from its own xoshiro256** stream, never from
+// std::*_distribution). Named "gen-<seed>". GCS_CHECKs that the options pass
+// CheckGeneratorOptions and that the result loads back.
+//
+// Shape. Threads t0, t1, ... are plain; workers w1, w2, ... follow, each with its VM; switch_vm
+// introduces v1, v2, .... Steps are generated in one global order, a random thread at a time, so
+// a thread's step may use a variable another thread bound earlier in that order (cross-thread
+// sharing). Every step's op is drawn by weight among the ops that can make sense at that point
+// (drop needs some handle, call a proxy, detach an attached thread, ...), and its arguments are
+// chosen to build the shapes lifetime bugs need: clones of other threads' objects while the owner
+// holds the lock, drops of what was just cloned, cycles (self, two-object, through a subclass's
+// base fields) whose handles then go, the same object exported to several VMs, calls through
+// proxies into workers that others terminate, and switches to new VMs followed by destroying the
+// VM left behind. Variables are only ever used after some step bound them, so every name is
+// bound; at run time a step on an unbound variable is skipped, so every schedule is valid.
+Scenario GenerateScenario(uint64_t seed, const GeneratorOptions& options);
+
+// One line for reports and scenario descriptions: how to regenerate this scenario, e.g.
+// "gcstress generator seed 42: threads 1-4, workers <= 2, steps 2-12, switch VMs <= 2,
+// weights use=40". Non-default weights only; ops the target lacks are not listed.
+std::string DescribeGeneration(uint64_t seed, const GeneratorOptions& options);
+
+}  // namespace gcs
