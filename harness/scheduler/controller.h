@@ -169,8 +169,9 @@ class Controller final : public core::SchedHooks {
   // running thread is known by its own Worker, points are counted per Worker, the recorder
   // writes into the deciding thread's lane, and the schedule position — the one piece of state
   // that must follow control — travels in the HandoffSlot payload. A handoff moves one line, the
-  // slot's, as in the raw ping-pong. The fields below are read at every point but written only
-  // per execution or on rare events (block, wake, finish, abort).
+  // slot's, as in the raw ping-pong (plus whatever the strategy writes: nothing for round-robin,
+  // a generator state for random and pct). The fields below are read at every point but written
+  // only per execution or on rare events (block, wake, finish, abort).
   //
   // Execution state. Touched only by the thread holding the baton — the running thread, or the
   // Run() caller between executions; the handoff's release/acquire orders it, no lock needed.
