@@ -1,0 +1,358 @@
+// gcstress generator — tests: GenerateScenario: determinism, validity, weights, shapes, options.
+#include "harness/generator/generator.h"
+
+#include <gtest/gtest.h>
+
+#include <map>
+#include <set>
+#include <string>
+
+#include "harness/scenario/scenario_encoder.h"
+#include "harness/scenario/scenario_loader.h"
+#include "harness/target/core_target.h"
+
+namespace gcs {
+namespace {
+
+LoadOptions CoreLoad() {
+  CoreTarget target;
+  LoadOptions options;
+  options.known_faults = target.FaultNames();
+  options.supported_ops = target.SupportedOps();
+  return options;
+}
+
+size_t CountOp(const Scenario& s, Op op) {
+  size_t n = 0;
+  for (const ThreadSpec& t : s.threads) {
+    for (const Step& step : t.steps)
+      n += step.op == op ? 1 : 0;
+  }
+  return n;
+}
+
+// FNV-1a: a digest that is the same everywhere, for the golden test.
+uint64_t Fnv1a(const std::string& text, uint64_t h = 0xcbf29ce484222325ULL) {
+  for (unsigned char c : text) {
+    h ^= c;
+    h *= 0x100000001b3ULL;
+  }
+  return h;
+}
+
+TEST(GeneratorTest, TheSameSeedGivesTheSameScenarioByteForByte) {
+  std::set<std::string> distinct;
+  for (uint64_t seed = 0; seed < 300; ++seed) {
+    const std::string first = FormatScenario(GenerateScenario(seed, GeneratorOptions{}));
+    GeneratorOptions fresh;  // a separate options object: nothing is cached between calls
+    EXPECT_EQ(first, FormatScenario(GenerateScenario(seed, fresh))) << seed;
+    distinct.insert(first);
+  }
+  EXPECT_GT(distinct.size(), 295u);  // different seeds, different scenarios
+}
+
+// The generator's output for a seed is part of what a user records ("gcstress gen --seed 42"):
+// it must not change between builds or platforms. This digest pins seeds 1-20 under the default
+// options; a deliberate change of the generator updates it (and says so in its commit).
+TEST(GeneratorTest, GoldenDigestOfTheFirstSeeds) {
+  uint64_t h = 0xcbf29ce484222325ULL;
+  for (uint64_t seed = 1; seed <= 20; ++seed)
+    h = Fnv1a(FormatScenario(GenerateScenario(seed, GeneratorOptions{})), h);
+  EXPECT_EQ(h, 0xedd1df1f7c101f26ULL) << std::hex << h;
+}
+
+TEST(GeneratorTest, TenThousandScenariosLoadBackValid) {
+  const LoadOptions load = CoreLoad();
+  const GeneratorOptions options;
+  for (uint64_t seed = 1; seed <= 10000; ++seed) {
+    const Scenario s = GenerateScenario(seed, options);
+    const std::string text = FormatScenario(s);
+    Expected<Scenario> back = LoadScenarioText(text, "gen.json", load);
+    ASSERT_TRUE(back.ok()) << seed << ": " << back.error().Format() << "\n" << text;
+    ASSERT_EQ(*back, s) << seed;
+    ASSERT_GE(s.threads.size(), options.min_threads);
+    ASSERT_LE(s.threads.size(), options.max_threads);
+    for (const ThreadSpec& t : s.threads)
+      ASSERT_LE(t.steps.size(), options.max_steps) << seed << " " << t.name;
+  }
+}
+
+TEST(GeneratorTest, SizeOptionsBoundTheScenario) {
+  GeneratorOptions options;
+  options.min_threads = 6;
+  options.max_threads = 6;
+  options.max_workers = 3;
+  options.min_steps = 20;
+  options.max_steps = 30;
+  size_t workers = 0, steps = 0;
+  for (uint64_t seed = 1; seed <= 200; ++seed) {
+    const Scenario s = GenerateScenario(seed, options);
+    ASSERT_EQ(s.threads.size(), 6u);
+    for (const ThreadSpec& t : s.threads) {
+      ASSERT_LE(t.steps.size(), 30u);
+      workers += t.worker ? 1 : 0;
+      steps += t.steps.size();
+    }
+  }
+  EXPECT_GT(workers, 0u);
+  EXPECT_LE(workers, 200u * 3);
+  EXPECT_GT(steps, 200u * 6 * 20 * 9 / 10);  // nearly every thread reaches its drawn length
+}
+
+TEST(GeneratorTest, TheLargestOptionsStillGiveValidScenarios) {
+  GeneratorOptions options;
+  options.min_threads = options.max_threads = kMaxThreads;
+  options.max_workers = kMaxThreads - 1;
+  options.min_steps = options.max_steps = 4096 / kMaxThreads;
+  options.max_switch_vms = kMaxVms - kMaxThreads - 1;
+  ASSERT_FALSE(CheckGeneratorOptions(options).has_value());
+  for (uint64_t seed = 1; seed <= 5; ++seed) {
+    const Scenario s = GenerateScenario(seed, options);  // GCS_CHECKs that it loads back
+    EXPECT_EQ(s.threads.size(), static_cast<size_t>(kMaxThreads));
+    EXPECT_LE(s.vars.size(), kMaxVars);
+    EXPECT_LE(s.vms.size(), kMaxVms);
+  }
+}
+
+TEST(GeneratorTest, ATargetsSupportedOpsAreTheOnlyOpsGenerated) {
+  GeneratorOptions options;
+  options.supported_ops = *BuiltinTargetOps("cpython");
+  LoadOptions load;
+  load.target = "cpython";
+  load.supported_ops = options.supported_ops;
+  std::set<Op> seen;
+  for (uint64_t seed = 1; seed <= 2000; ++seed) {
+    const Scenario s = GenerateScenario(seed, options);
+    Expected<Scenario> back = LoadScenarioText(FormatScenario(s), "gen.json", load);
+    ASSERT_TRUE(back.ok()) << seed << ": " << back.error().Format();
+    for (const ThreadSpec& t : s.threads) {
+      EXPECT_FALSE(t.worker) << seed;  // no worker ops, no workers
+      for (const Step& step : t.steps) {
+        ASSERT_TRUE(options.supported_ops.test(static_cast<size_t>(step.op))) << OpName(step.op);
+        seen.insert(step.op);
+      }
+    }
+  }
+  EXPECT_EQ(seen.size(), options.supported_ops.count());  // and every one of them is
+}
+
+TEST(GeneratorTest, AnOpOfWeightZeroNeverAppears) {
+  for (const OpInfo& info : kOpTable) {
+    GeneratorOptions options;
+    options.weights[static_cast<size_t>(info.op)] = 0;
+    size_t with_default = 0, with_zero = 0;
+    for (uint64_t seed = 1; seed <= 300; ++seed) {
+      with_default += CountOp(GenerateScenario(seed, GeneratorOptions{}), info.op);
+      with_zero += CountOp(GenerateScenario(seed, options), info.op);
+    }
+    EXPECT_GT(with_default, 0u) << info.json;  // so that the zero below means something
+    EXPECT_EQ(with_zero, 0u) << info.json;
+  }
+}
+
+TEST(GeneratorTest, OnlyTheWeightedOpsAppear) {
+  GeneratorOptions options;
+  options.weights = *ParseOpWeights("*=0,new=3,set=2,gc=1");
+  std::map<Op, size_t> count;
+  for (uint64_t seed = 1; seed <= 300; ++seed) {
+    const Scenario s = GenerateScenario(seed, options);
+    for (const ThreadSpec& t : s.threads) {
+      for (const Step& step : t.steps)
+        ++count[step.op];
+    }
+  }
+  EXPECT_EQ(count.size(), 3u);
+  EXPECT_GT(count[Op::kNew], count[Op::kGc]);
+  EXPECT_GT(count[Op::kSet], 0u);
+}
+
+TEST(GeneratorTest, AHeavyOpDominates) {
+  for (Op op : {Op::kUse, Op::kGc, Op::kYield, Op::kClone}) {
+    GeneratorOptions options;
+    options.weights[static_cast<size_t>(op)] = 1000;
+    std::map<Op, size_t> count;
+    size_t total = 0;
+    for (uint64_t seed = 1; seed <= 300; ++seed) {
+      const Scenario s = GenerateScenario(seed, options);
+      total += s.TotalSteps();
+      for (const OpInfo& info : kOpTable)
+        count[info.op] += CountOp(s, info.op);
+    }
+    // More than half of all steps (shapes it leads write other ops too), and far ahead of the
+    // next op.
+    EXPECT_GT(count[op] * 2, total) << OpName(op) << ": " << count[op] << " of " << total;
+    for (const auto& [other, n] : count) {
+      if (other != op) {
+        EXPECT_GT(count[op], 3 * n) << OpName(op) << " vs " << OpName(other);
+      }
+    }
+  }
+}
+
+// The shapes lifetime bugs need, counted over many scenarios: each must be common.
+TEST(GeneratorTest, GeneratedScenariosHaveTheShapesLifetimeBugsNeed) {
+  std::map<std::string, size_t> shapes;
+  const size_t n = 1000;
+  for (uint64_t seed = 1; seed <= n; ++seed) {
+    const Scenario s = GenerateScenario(seed, GeneratorOptions{});
+    std::map<VarId, std::set<size_t>> binders, users;
+    std::map<VarId, std::set<int16_t>> export_vms;
+    std::set<std::string> here;
+    for (size_t t = 0; t < s.threads.size(); ++t) {
+      const ThreadSpec& thread = s.threads[t];
+      if (thread.worker) here.insert("worker");
+      int16_t left = -1;
+      for (const Step& step : thread.steps) {
+        if (step.as != kNoVar) binders[step.as].insert(t);
+        for (VarId v : {step.obj, step.to, step.weak, step.held, step.token, step.from}) {
+          if (v != kNoVar) users[v].insert(t);
+        }
+        switch (step.op) {
+          case Op::kSet:
+            if (step.obj == step.to) here.insert("self-cycle");
+            break;
+          case Op::kExport:
+            export_vms[step.obj].insert(step.vm);
+            break;
+          case Op::kSwitchVm:
+            left = 0;  // plain threads start in main; good enough for the shape count
+            break;
+          case Op::kDestroyVm:
+            if (left >= 0) here.insert("switch then destroy");
+            break;
+          case Op::kSpawn:
+            here.insert("spawn");
+            break;
+          case Op::kTerminate:
+            here.insert("terminate");
+            break;
+          case Op::kCall:
+            here.insert(step.from != kNoVar ? "call from" : "call");
+            break;
+          case Op::kRegister:
+            if (step.held != kNoVar) here.insert("register held");
+            break;
+          case Op::kAttach:
+            here.insert("attach");
+            break;
+          case Op::kEnumerate:
+            here.insert("enumerate");
+            break;
+          default:
+            break;
+        }
+        if (step.type == ObjType::kSubclass) here.insert("subclass");
+      }
+    }
+    for (const auto& [var, threads] : users) {
+      for (size_t t : threads) {
+        if (binders[var].count(t) == 0) here.insert("cross-thread use");
+      }
+    }
+    for (const auto& [var, vms] : export_vms) {
+      if (vms.size() >= 2) here.insert("one object exported to two VMs");
+    }
+    for (const std::string& shape : here)
+      ++shapes[shape];
+  }
+  for (const char* shape :
+       {"worker", "self-cycle", "switch then destroy", "spawn", "terminate", "call", "call from",
+        "attach", "enumerate", "subclass", "cross-thread use", "one object exported to two VMs"}) {
+    EXPECT_GT(shapes[shape], n / 20) << shape << ": " << shapes[shape] << " of " << n;
+  }
+  // Rarer by design: a held value must be an object nothing else can reach (generation.h).
+  EXPECT_GT(shapes["register held"], n / 100) << shapes["register held"];
+}
+
+TEST(GeneratorTest, AttachAndDetachAreMostlyBalanced) {
+  size_t attaching = 0, ending_detached = 0;
+  for (uint64_t seed = 1; seed <= 2000; ++seed) {
+    const Scenario s = GenerateScenario(seed, GeneratorOptions{});
+    for (const ThreadSpec& t : s.threads) {
+      bool attached = false, ever = false;
+      for (const Step& step : t.steps) {
+        if (step.op == Op::kAttach) attached = ever = true;
+        if (step.op == Op::kDetach) attached = false;
+      }
+      attaching += ever ? 1 : 0;
+      ending_detached += ever && !attached ? 1 : 0;
+    }
+  }
+  ASSERT_GT(attaching, 500u);
+  EXPECT_GT(ending_detached * 100, attaching * 90) << ending_detached << " of " << attaching;
+}
+
+TEST(GeneratorTest, OnlyPlainThreadsSpawnAndWorkersHaveTheirOwnVm) {
+  for (uint64_t seed = 1; seed <= 2000; ++seed) {
+    const Scenario s = GenerateScenario(seed, GeneratorOptions{});
+    for (size_t t = 0; t < s.threads.size(); ++t) {
+      const ThreadSpec& thread = s.threads[t];
+      EXPECT_EQ(thread.name[0], thread.worker ? 'w' : 't');
+      if (thread.worker) {
+        EXPECT_EQ(s.vms[static_cast<size_t>(thread.vm)], thread.name);
+      }
+      for (const Step& step : thread.steps) {
+        if (step.op == Op::kSpawn) {
+          EXPECT_FALSE(thread.worker) << seed;
+        }
+        if (step.op == Op::kTerminate) {
+          EXPECT_NE(step.worker, static_cast<int16_t>(t)) << seed;
+        }
+      }
+    }
+  }
+}
+
+TEST(GeneratorTest, BadOptionsAreReported) {
+  struct Case {
+    void (*edit)(GeneratorOptions&);
+    const char* message;
+  };
+  const Case cases[] = {
+      {[](GeneratorOptions& o) { o.min_threads = 0; }, "min_threads must be at least 1"},
+      {[](GeneratorOptions& o) { o.max_threads = 17; }, "max_threads 17 is above 16"},
+      {[](GeneratorOptions& o) { o.min_threads = 5; }, "min_threads 5 is above max_threads 4"},
+      {[](GeneratorOptions& o) { o.min_steps = 13; }, "min_steps 13 is above max_steps 12"},
+      {[](GeneratorOptions& o) { o.max_steps = 1025; }, "max_steps * max_threads is above 4096"},
+      {[](GeneratorOptions& o) { o.max_switch_vms = 240; }, "max_switch_vms 240 is above 239"},
+      {[](GeneratorOptions& o) { o.weights[0] = kMaxOpWeight + 1; },
+       "weight 1000001 of op \"new\" is above the maximum 1000000"},
+      {[](GeneratorOptions& o) { o.weights.fill(0); },
+       "no op the target supports has a positive weight"},
+      {[](GeneratorOptions& o) {
+         o.weights.fill(0);
+         o.weights[static_cast<size_t>(Op::kExport)] = 1;
+         o.supported_ops = *BuiltinTargetOps("cpython");
+       },
+       "no op the target supports has a positive weight"},
+  };
+  EXPECT_FALSE(CheckGeneratorOptions(GeneratorOptions{}).has_value());
+  for (const Case& c : cases) {
+    GeneratorOptions options;
+    c.edit(options);
+    std::optional<InputError> e = CheckGeneratorOptions(options);
+    ASSERT_TRUE(e.has_value()) << c.message;
+    EXPECT_EQ(e->message, c.message);
+    EXPECT_EQ(e->file, "<flag>");
+  }
+}
+
+TEST(GeneratorTest, TheDescriptionSaysHowToRegenerate) {
+  EXPECT_EQ(DescribeGeneration(42, GeneratorOptions{}),
+            "gcstress generator seed 42: threads 1-4, workers <= 2, steps 2-12, switch VMs <= 2, "
+            "default weights");
+  GeneratorOptions options;
+  options.weights = *ParseOpWeights("use=40,export=0");
+  options.supported_ops = *BuiltinTargetOps("cpython");
+  // export is not a cpython op: its weight says nothing about the scenario.
+  const std::string d = DescribeGeneration(7, options);
+  EXPECT_NE(d.find("seed 7:"), std::string::npos) << d;
+  EXPECT_NE(d.find(", weights use=40, ops new clone drop"), std::string::npos) << d;
+  EXPECT_EQ(d.find("export"), std::string::npos) << d;
+  const Scenario s = GenerateScenario(7, options);
+  EXPECT_EQ(s.name, "gen-7");
+  EXPECT_EQ(s.description, d);
+}
+
+}  // namespace
+}  // namespace gcs
