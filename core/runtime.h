@@ -107,6 +107,7 @@ class Runtime {
   Status SwitchVm(ThreadState& ts, VmIndex index);
   // Waits until no thread is inside the VM, cuts it off from its peers (rejects calls into it,
   // invalidates proxies into it, drops exports held for it) and frees its heap with current = it.
+  // The caller must not be attached to any VM (kBusy): it waits, and must hold nothing meanwhile.
   Status DestroyVm(ThreadState& ts, VmIndex index);
   // Terminates a worker: as DestroyVm, after marking it terminated (its thread must stop at its
   // next step). Fault terminate-keeps-listeners keeps pending calls and proxy registrations.

@@ -4,8 +4,8 @@
 //  1. state → closing: no thread may enter any more (those that try get vm-destroyed or
 //     terminated); the VM's own thread, if it is a worker, stops at its next step.
 //  2. wait until no thread is inside (attached, or mid-operation such as a collection with the
-//     world restarted) — without holding the caller's own VM lock, so that a thread inside that
-//     needs it can finish.
+//     world restarted). The caller must hold no VM lock (busy otherwise), so nothing it holds
+//     can keep a thread inside from finishing.
 //  3. cut it off from every other VM, one VM lock at a time: pending calls into it are rejected
 //     and their listeners removed; proxies into it are unregistered from their VM's proxy
 //     registry and invalidated (using one is the clean error target-terminated); exports other
@@ -76,14 +76,15 @@ Status Runtime::CloseVm(ThreadState& ts, VmIndex index, bool terminate) {
   Vm* vm = env_.vm(index);
   if (vm == nullptr) return Status::kNoSuchVm;
   if (terminate && !vm->worker) return Status::kNotAWorker;
-  if (ts.attached_vm == index) return Status::kBusy;
+  // Waiting for the VM to empty while holding a VM lock — or while attached, which counts as
+  // being inside — could wait forever: two threads attached to A and B destroying each other's
+  // VM would each wait for the other. A closing thread holds nothing.
+  if (ts.attached_vm != kNoVm) return Status::kBusy;
   VmState expected = VmState::kAlive;
   if (!vm->state.compare_exchange_strong(expected, VmState::kClosing)) return EnterState(vm);
   if (terminate) vm->terminated.store(true);
 
-  // Step 2, with the caller's own lock (if attached elsewhere) given up meanwhile.
-  Vm* own = ts.attached_vm != kNoVm ? env_.vm(ts.attached_vm) : nullptr;
-  if (own != nullptr) own->lock.Unlock(env_.hooks);
+  // Step 2.
   while (vm->inside.load() != 0) {
     if (env_.hooks != nullptr) {
       env_.hooks->Wait(MakeResource(ResourceKind::kVmQuiesce, index));
@@ -97,12 +98,6 @@ Status Runtime::CloseVm(ThreadState& ts, VmIndex index, bool terminate) {
   for (VmIndex i = 0; i < kMaxVms; ++i) {
     Vm* peer = env_.vm(i);
     if (peer == nullptr || peer == vm || peer->state.load() == VmState::kDestroyed) continue;
-    if (peer == own) {
-      own->lock.Lock(env_.hooks);
-      CutOffPeer(ts, *peer, index, keep_listeners);
-      own->lock.Unlock(env_.hooks);
-      continue;
-    }
     peer->LockInside(env_.hooks);
     CutOffPeer(ts, *peer, index, keep_listeners);
     peer->UnlockInside(env_.hooks);
@@ -134,7 +129,6 @@ Status Runtime::CloseVm(ThreadState& ts, VmIndex index, bool terminate) {
                   .site = "vm.destroy"});
   ts.current_vm = saved;
   vm->UnlockInside(env_.hooks);
-  if (own != nullptr) own->lock.Lock(env_.hooks);
   return Status::kOk;
 }
 

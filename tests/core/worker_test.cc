@@ -59,6 +59,13 @@ TEST_F(WorkerTest, OnlyWorkersCanBeTerminatedAndNotFromInside) {
   ASSERT_EQ(rt->Attach(*w), Status::kOk);
   EXPECT_EQ(rt->Terminate(*w, 1), Status::kBusy);
   ASSERT_EQ(rt->Detach(*w), Status::kOk);
+  // Attached to any VM, not just the one being closed: waiting while inside a VM could deadlock
+  // against a thread closing that one (two threads destroying each other's VM).
+  ASSERT_EQ(rt->Attach(*t1), Status::kOk);
+  EXPECT_EQ(rt->Terminate(*t1, 1), Status::kBusy);
+  EXPECT_EQ(rt->DestroyVm(*t1, 1), Status::kBusy);
+  ASSERT_EQ(rt->Detach(*t1), Status::kOk);
+  EXPECT_TRUE(rt->VmAlive(1));
 }
 
 // Terminate must wait for a thread inside the VM to leave. The scripted hooks abort on any wait,

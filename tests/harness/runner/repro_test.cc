@@ -12,6 +12,7 @@
 
 #include "harness/engine/trace.h"
 #include "harness/runner/iteration_seed.h"
+#include "harness/runner/report_dir.h"
 #include "harness/runner/repro_replay.h"
 #include "harness/scenario/json_input.h"
 #include "harness/scenario/scenario_loader.h"
@@ -21,14 +22,19 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
-// Two threads, each attached to its own VM, destroy each other's VM: each waits for the other VM
-// to quiesce, which it never does while the other thread is inside it. The built-in core
-// deadlocks here under some schedules, so the runner finds a `deadlock` without any oracle.
-constexpr const char* kCrossDestroy = R"({
-  "format": 1, "name": "cross-destroy",
+// coincident's shared proxy table (SEED_BUGS.md #3), which pct finds at once: main exports doc to
+// two workers and lets go of its own reference; w1's proxy is collected and its release deletes
+// the one shared entry while w2's proxy still reaches doc.
+constexpr const char* kSharedTable = R"({
+  "format": 1, "name": "shared-table",
   "threads": {
-    "t1": [{"op": "attach"}, {"op": "yield"}, {"op": "destroy_vm", "vm": "b"}],
-    "t2": [{"op": "switch_vm", "vm": "b"}, {"op": "attach"}, {"op": "destroy_vm", "vm": "main"}]
+    "main": [{"op": "new", "as": "doc"}, {"op": "export", "obj": "doc", "vm": "w1", "as": "p1"},
+             {"op": "export", "obj": "doc", "vm": "w2", "as": "p2"}, {"op": "drop", "obj": "doc"},
+             {"op": "spawn", "worker": "w1"}, {"op": "yield"}, {"op": "spawn", "worker": "w2"},
+             {"op": "yield"}],
+    "w1": {"worker": true, "steps": [{"op": "drop", "obj": "p1"}, {"op": "gc"}]},
+    "w2": {"worker": true, "steps": [{"op": "use", "obj": "p2"}, {"op": "yield"},
+                                     {"op": "use", "obj": "p2"}]}
   }
 })";
 
@@ -38,25 +44,27 @@ struct Found {
   Failure failure;
 };
 
-Found FindDeadlock() {
+Found FindFailure() {
   RunConfig c;
   c.target = "core";
+  c.faults = {"proxy-shared-table"};
   c.strategy = "pct";
   c.seed = 1;
   c.iterations = 500;
   c.jobs = 1;
   auto runner = Runner::Create(c);
   EXPECT_TRUE(runner.ok());
-  auto s = LoadScenarioText(kCrossDestroy, "cross-destroy.json", runner->ScenarioLoadOptions());
+  auto s = LoadScenarioText(kSharedTable, "shared-table.json", runner->ScenarioLoadOptions());
   EXPECT_TRUE(s.ok()) << (s.ok() ? "" : s.error().Format());
   RunSummary summary = runner->Run(*s);
-  EXPECT_TRUE(summary.first_failure) << "the core no longer deadlocks on cross-destroy.json";
+  EXPECT_TRUE(summary.first_failure) << "pct no longer finds proxy-shared-table";
   if (!summary.first_failure) return Found{*s, c, Failure{}};
+  EXPECT_EQ(summary.first_failure->violation.kind, ViolationKind::kPrematureCollection);
   return Found{*s, c, *summary.first_failure};
 }
 
-const Found& Deadlock() {
-  static const Found found = FindDeadlock();
+const Found& Failing() {
+  static const Found found = FindFailure();
   return found;
 }
 
@@ -78,8 +86,8 @@ std::string TempDir() {
 }
 
 TEST(ReproTest, RoundTripsThroughItsTextForm) {
-  const Found& f = Deadlock();
-  ASSERT_EQ(f.failure.violation.kind, ViolationKind::kDeadlock);
+  const Found& f = Failing();
+  ASSERT_EQ(f.failure.violation.kind, ViolationKind::kPrematureCollection);
   const Repro repro = MakeRepro(f.scenario, f.config, f.failure);
   EXPECT_EQ(repro.strategy, f.failure.execution.schedule.strategy);
   EXPECT_EQ(repro.iteration, f.failure.iteration);
@@ -91,28 +99,31 @@ TEST(ReproTest, RoundTripsThroughItsTextForm) {
   EXPECT_EQ(ReproToJson(*parsed), ReproToJson(repro));
   // The layout: versioned header first, one scenario step per line.
   EXPECT_EQ(text.rfind("{\n  \"format\": 1,\n  \"gcstress_repro\": 1,\n  \"verdict\": {", 0), 0u);
-  EXPECT_NE(text.find("\n      \"t1\": [\n        {\"op\": \"attach\"},\n"), std::string::npos)
+  EXPECT_NE(text.find("\n      \"main\": [\n        {\"op\": \"new\", \"as\": \"doc\"},\n"),
+            std::string::npos)
       << text;
   EXPECT_EQ(text.back(), '\n');
 }
 
 TEST(ReproTest, WrittenReprosLandInCollisionFreeSignatureDirectories) {
-  const Found& f = Deadlock();
+  const Found& f = Failing();
   const Repro repro = MakeRepro(f.scenario, f.config, f.failure);
   const std::string dir = TempDir() + "/reports";
   auto first = WriteRepro(dir, repro);
   auto second = WriteRepro(dir, repro);
   ASSERT_TRUE(first.ok()) << first.error().Format();
   ASSERT_TRUE(second.ok());
-  EXPECT_EQ(*first, dir + "/deadlock-destroy_vm-deadlock-vm-quiesce/repro.json");
-  EXPECT_EQ(*second, dir + "/deadlock-destroy_vm-deadlock-vm-quiesce-2/repro.json");
+  const std::string slug = SignatureSlug(f.failure.violation.Signature());
+  EXPECT_EQ(slug, "premature-collection-yield-step-lifecycle.dealloc");
+  EXPECT_EQ(*first, dir + "/" + slug + "/repro.json");
+  EXPECT_EQ(*second, dir + "/" + slug + "-2/repro.json");
   auto loaded = LoadRepro(*first);
   ASSERT_TRUE(loaded.ok()) << loaded.error().Format();
   EXPECT_EQ(*loaded, repro);
 }
 
 TEST(ReproTest, ReplayReproducesTheExecutionExactly) {
-  const Found& f = Deadlock();
+  const Found& f = Failing();
   const Repro repro = MakeRepro(f.scenario, f.config, f.failure);
   auto parsed = ParseRepro(FormatRepro(repro), "r.json");
   ASSERT_TRUE(parsed.ok());
@@ -151,6 +162,14 @@ std::string Replace(std::string text, const std::string& from, const std::string
   return text;
 }
 
+// "core" or "core, cpython": what this build has.
+std::string KnownTargets() {
+  std::string known;
+  for (const TargetInfo& t : ListTargets())
+    known += (known.empty() ? "" : ", ") + std::string(t.name);
+  return known;
+}
+
 std::vector<BadRepro> BadRepros(const Repro& good) {
   const std::string schedule = sched::FormatSchedule(good.schedule);
   const std::string seed = std::to_string(good.schedule.seed);
@@ -184,7 +203,7 @@ std::vector<BadRepro> BadRepros(const Repro& good) {
       {"target type", [](Json& j) { j["target"] = 5; }, nullptr,
        "bad.json: /target: expected a string, got 5"},
       {"unknown target", [](Json& j) { j["target"] = "nope"; }, nullptr,
-       "bad.json: /target: unknown target \"nope\" (known: core)"},
+       "bad.json: /target: unknown target \"nope\" (known: " + KnownTargets() + ")"},
       {"faults type", [](Json& j) { j["faults"] = "refpool-deferred-incref"; }, nullptr,
        "bad.json: /faults: expected an array of fault names, got a string"},
       {"fault type", [](Json& j) { j["faults"] = Json::array({1}); }, nullptr,
@@ -234,11 +253,11 @@ std::vector<BadRepro> BadRepros(const Repro& good) {
            std::to_string(IterationSeed(1, good.iteration + 1)) + ")"},
       {"scenario missing threads", [](Json& j) { j["scenario"].erase("threads"); }, nullptr,
        "bad.json: /scenario: missing required field \"threads\""},
-      {"scenario op typo", [](Json& j) { j["scenario"]["threads"]["t1"][2]["op"] = "destroy_vmm"; },
-       nullptr, "bad.json: /scenario/threads/t1/2/op: unknown op \"destroy_vmm\""},
+      {"scenario op typo", [](Json& j) { j["scenario"]["threads"]["main"][2]["op"] = "exprot"; },
+       nullptr, "bad.json: /scenario/threads/main/2/op: unknown op \"exprot\""},
       {"scenario duplicate thread", nullptr,
-       [](std::string s) { return Replace(s, "\"t2\": [", "\"t1\": ["); },
-       "bad.json: /scenario/threads: duplicate thread name \"t1\""},
+       [](std::string s) { return Replace(s, "\"w2\": {", "\"w1\": {"); },
+       "bad.json: /scenario/threads: duplicate thread name \"w1\""},
       {"scenario not an object", [](Json& j) { j["scenario"] = Json::array(); }, nullptr,
        "bad.json: /scenario: expected the top level to be an object, got an array"},
       {"verdict type", [](Json& j) { j["verdict"] = "deadlock"; }, nullptr,
@@ -251,11 +270,11 @@ std::vector<BadRepro> BadRepros(const Repro& good) {
        "bad.json: /verdict/kind: unknown violation kind \"dead-lock\""},
       {"verdict message lines", [](Json& j) { j["verdict"]["message"] = "a\nb"; }, nullptr,
        "bad.json: /verdict/message: must be one line"},
-      {"verdict thread", [](Json& j) { j["verdict"]["thread"] = 3; }, nullptr,
-       "bad.json: /verdict/thread: thread 3 out of range (the scenario has 2 threads; 2 is "
+      {"verdict thread", [](Json& j) { j["verdict"]["thread"] = 4; }, nullptr,
+       "bad.json: /verdict/thread: thread 4 out of range (the scenario has 3 threads; 3 is "
        "teardown)"},
-      {"verdict step", [](Json& j) { j["verdict"]["step"] = 3; }, nullptr,
-       "bad.json: /verdict/step: step 3 out of range (thread \"t1\" has 3 steps)"},
+      {"verdict step", [](Json& j) { j["verdict"]["step"] = 8; }, nullptr,
+       "bad.json: /verdict/step: step 8 out of range (thread \"main\" has 8 steps)"},
       {"verdict step negative", [](Json& j) { j["verdict"]["step"] = -1; }, nullptr,
        "bad.json: /verdict/step: expected an unsigned 32-bit integer, got -1"},
       {"verdict op", [](Json& j) { j["verdict"]["op"] = "destroy"; }, nullptr,
@@ -269,7 +288,7 @@ std::vector<BadRepro> BadRepros(const Repro& good) {
 }
 
 TEST(ReproTest, EveryMalformedReproIsOneExactError) {
-  const Found& f = Deadlock();
+  const Found& f = Failing();
   Repro good = MakeRepro(f.scenario, f.config, f.failure);
   good.verdict.thread = 0;  // pin the fields the table's messages name
   good.verdict.step = 2;

@@ -339,7 +339,10 @@ TEST(RunnerTest, CreateRejectsBadConfigsNamingTheFlag) {
   named.target = "nope";
   auto r = Runner::Create(named);
   ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.error().Format(), "<flag>: --target: unknown target \"nope\" (known: core)");
+  std::string known;
+  for (const TargetInfo& t : ListTargets())
+    known += (known.empty() ? "" : ", ") + std::string(t.name);
+  EXPECT_EQ(r.error().Format(), "<flag>: --target: unknown target \"nope\" (known: " + known + ")");
 }
 
 TEST(RunnerTest, FreeModeRunsAndReportsTheFreeStrategy) {
