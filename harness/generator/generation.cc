@@ -32,9 +32,6 @@ constexpr uint32_t kRecentWindow = 6;
 
 }  // namespace
 
-Generation::Generation(uint64_t seed, const GeneratorOptions& options)
-    : options_(options), rng_(sched::DeriveSeed(seed, 0x67656e)) {}
-
 uint64_t Generation::Recency(const VarModel& v) const {
   const uint32_t age = tick_ - v.tick;
   return 1 + (age < kRecentWindow ? kRecentWindow - age : 0);
@@ -546,7 +543,7 @@ bool Generation::RandomThreadStep(Op op, uint32_t t) {
 
 // --- the top loop
 
-Scenario Generation::Run(uint64_t seed) {
+Scenario Generation::Run(const std::string& name, const std::string& description) {
   const uint32_t nthreads =
       options_.min_threads +
       static_cast<uint32_t>(Below(options_.max_threads - options_.min_threads + 1));
@@ -610,8 +607,8 @@ Scenario Generation::Run(uint64_t seed) {
   }
 
   Scenario s;
-  s.name = "gen-" + std::to_string(seed);
-  s.description = DescribeGeneration(seed, options_);
+  s.name = name;
+  s.description = description;
   s.threads = std::move(threads_);
   s.vms = std::move(vms_);
   for (const VarModel& v : vars_)

@@ -28,7 +28,6 @@
 #include "core/check.h"
 #include "harness/generator/generator.h"
 #include "harness/scenario/scenario.h"
-#include "harness/scheduler/prng.h"
 
 namespace gcs::generator_detail {
 
@@ -70,12 +69,17 @@ struct ThreadModel {
 
 class Generation {
  public:
-  Generation(uint64_t seed, const GeneratorOptions& options);
-  Scenario Run(uint64_t seed);
+  Generation(GeneratorDraws& draws, const GeneratorOptions& options)
+      : options_(options), draws_(draws) {}
+  Scenario Run(const std::string& name, const std::string& description);
 
  private:
   // --- draws
-  uint64_t Below(uint64_t n) { return rng_.Below(n); }
+  uint64_t Below(uint64_t n) {
+    const uint64_t r = draws_.Below(n);
+    GCS_CHECK_MSG(r < n, "a GeneratorDraws answered out of range");
+    return r;
+  }
   bool Chance(uint32_t percent) { return Below(100) < percent; }
   // Index i with probability score(i) / sum; nullopt when every score is 0.
   template <class Score>
@@ -178,7 +182,7 @@ class Generation {
   bool SwitchAndDestroy(uint32_t t);
 
   const GeneratorOptions& options_;
-  sched::Xoshiro256 rng_;
+  GeneratorDraws& draws_;
   std::vector<ThreadSpec> threads_;
   std::vector<ThreadModel> model_;
   std::vector<VarModel> vars_;

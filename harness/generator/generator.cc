@@ -5,6 +5,7 @@
 
 #include "core/check.h"
 #include "harness/generator/generation.h"
+#include "harness/scheduler/prng.h"
 
 namespace gcs {
 
@@ -47,11 +48,32 @@ std::optional<InputError> CheckGeneratorOptions(const GeneratorOptions& o) {
   return std::nullopt;
 }
 
-Scenario GenerateScenario(uint64_t seed, const GeneratorOptions& options) {
+namespace {
+
+// The seeded source: its own xoshiro256** stream, derived from the seed.
+class SeededDraws final : public GeneratorDraws {
+ public:
+  explicit SeededDraws(uint64_t seed) : rng_(sched::DeriveSeed(seed, 0x67656e)) {}
+  uint64_t Below(uint64_t bound) override { return rng_.Below(bound); }
+
+ private:
+  sched::Xoshiro256 rng_;
+};
+
+}  // namespace
+
+Scenario GenerateScenario(GeneratorDraws& draws, const GeneratorOptions& options,
+                          const std::string& name, const std::string& description) {
   if (auto problem = CheckGeneratorOptions(options)) {
     GCS_CHECK_MSG(false, problem->Format().c_str());
   }
-  return generator_detail::Generation(seed, options).Run(seed);
+  return generator_detail::Generation(draws, options).Run(name, description);
+}
+
+Scenario GenerateScenario(uint64_t seed, const GeneratorOptions& options) {
+  SeededDraws draws(seed);
+  return GenerateScenario(draws, options, "gen-" + std::to_string(seed),
+                          DescribeGeneration(seed, options));
 }
 
 std::string DescribeGeneration(uint64_t seed, const GeneratorOptions& options) {

@@ -39,6 +39,24 @@ struct GeneratorOptions {
 // {"<flag>", "--generate", message}.
 std::optional<InputError> CheckGeneratorOptions(const GeneratorOptions& options);
 
+// Where the generator's choices come from. Every choice is one Below call, so a source that
+// answers from a byte string (libFuzzer's FuzzedDataProvider::ConsumeIntegralInRange) drives the
+// same grammar as a seed does: mutating the bytes mutates the scenario structurally, and any
+// answers at all — all zeros once the bytes run out — still give a valid scenario.
+class GeneratorDraws {
+ public:
+  virtual ~GeneratorDraws() = default;
+  // A number in [0, bound); bound >= 1. Values out of range are a bug of the source (GCS_CHECK).
+  virtual uint64_t Below(uint64_t bound) = 0;
+};
+
+// A valid scenario named `name` (it loads back through ScenarioFromJson with
+// options.supported_ops), a pure function of the answers `draws` gives and of options: what a
+// fuzzer calls. `name` must be a valid scenario name and `description` at most 4096 bytes.
+// GCS_CHECKs that the options pass CheckGeneratorOptions and that the result loads back.
+Scenario GenerateScenario(GeneratorDraws& draws, const GeneratorOptions& options,
+                          const std::string& name, const std::string& description = "");
+
 // A valid scenario (it loads back through ScenarioFromJson with options.supported_ops), a pure
 // function of (seed, options): the same inputs give the same scenario on every platform, byte
 // for byte once encoded (the generator draws from its own xoshiro256** stream, never from

@@ -9,6 +9,7 @@
 
 #include "harness/scenario/scenario_encoder.h"
 #include "harness/scenario/scenario_loader.h"
+#include "harness/scheduler/prng.h"
 #include "harness/target/core_target.h"
 
 namespace gcs {
@@ -59,6 +60,54 @@ TEST(GeneratorTest, GoldenDigestOfTheFirstSeeds) {
   for (uint64_t seed = 1; seed <= 20; ++seed)
     h = Fnv1a(FormatScenario(GenerateScenario(seed, GeneratorOptions{})), h);
   EXPECT_EQ(h, 0xedd1df1f7c101f26ULL) << std::hex << h;
+}
+
+// What a fuzzer's source looks like: answers taken from a byte string (little-endian, as many
+// bytes as the bound needs), zero once the bytes run out.
+class ByteDraws final : public GeneratorDraws {
+ public:
+  explicit ByteDraws(std::vector<uint8_t> bytes) : bytes_(std::move(bytes)) {}
+  uint64_t Below(uint64_t bound) override {
+    uint64_t value = 0;
+    for (uint64_t range = bound - 1, shift = 0; range != 0; range >>= 8, shift += 8) {
+      if (pos_ < bytes_.size()) value |= uint64_t{bytes_[pos_++]} << shift;
+    }
+    return value % bound;
+  }
+
+ private:
+  std::vector<uint8_t> bytes_;
+  size_t pos_ = 0;
+};
+
+// The largest answer, every time: the other extreme from running out of bytes.
+class MaxDraws final : public GeneratorDraws {
+ public:
+  uint64_t Below(uint64_t bound) override { return bound - 1; }
+};
+
+TEST(GeneratorTest, AnyDrawsGiveAValidScenario) {
+  const LoadOptions load = CoreLoad();
+  sched::Xoshiro256 rng(99);
+  auto check = [&](GeneratorDraws& draws, const std::string& what) {
+    const Scenario s = GenerateScenario(draws, GeneratorOptions{}, "fuzz", what);
+    Expected<Scenario> back = LoadScenarioText(FormatScenario(s), "fuzz.json", load);
+    ASSERT_TRUE(back.ok()) << what << ": " << back.error().Format();
+    EXPECT_EQ(*back, s) << what;
+    EXPECT_EQ(s.name, "fuzz");
+    EXPECT_EQ(s.description, what);
+  };
+  ByteDraws none({});
+  check(none, "no bytes");
+  MaxDraws max;
+  check(max, "largest answers");
+  for (int i = 0; i < 2000; ++i) {
+    std::vector<uint8_t> bytes(rng.Below(400));
+    for (uint8_t& b : bytes)
+      b = static_cast<uint8_t>(rng.Next());
+    ByteDraws draws(std::move(bytes));
+    check(draws, "random bytes " + std::to_string(i));
+  }
 }
 
 TEST(GeneratorTest, TenThousandScenariosLoadBackValid) {
