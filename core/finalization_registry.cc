@@ -13,21 +13,23 @@ RegistryToken FinalizationRegistry::Register(Object* target, Object* held, uint6
 }
 
 std::optional<FinalizationRegistry::Entry> FinalizationRegistry::Unregister(RegistryToken token) {
-  auto it = std::find_if(live_.begin(), live_.end(),
-                         [token](const Entry& e) { return e.token == token; });
-  if (it == live_.end()) return std::nullopt;
-  Entry e = *it;
-  live_.erase(it);
-  return e;
+  auto removed = UnregisterIf([token](const Entry& e) { return e.token == token; });
+  if (removed.empty()) return std::nullopt;
+  return removed.front();
 }
 
+// JS semantics: unregister removes the cell even when its target is already gone and the
+// callback is only queued — a callback never runs for an unregistered cell. So pending entries
+// are searched too.
 std::vector<FinalizationRegistry::Entry> FinalizationRegistry::UnregisterIf(
     const std::function<bool(const Entry&)>& pred) {
   std::vector<Entry> removed;
-  auto keep = std::stable_partition(live_.begin(), live_.end(),
-                                    [&pred](const Entry& e) { return !pred(e); });
-  removed.assign(keep, live_.end());
-  live_.erase(keep, live_.end());
+  for (std::vector<Entry>* list : {&live_, &pending_}) {
+    auto keep = std::stable_partition(list->begin(), list->end(),
+                                      [&pred](const Entry& e) { return !pred(e); });
+    removed.insert(removed.end(), keep, list->end());
+    list->erase(keep, list->end());
+  }
   return removed;
 }
 

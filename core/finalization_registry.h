@@ -27,9 +27,12 @@ class FinalizationRegistry {
 
   // Records an entry; the caller has increfed `held`.
   RegistryToken Register(Object* target, Object* held, uint64_t cookie);
-  // Removes an unfired entry; the caller decrefs the returned held value.
+  // Removes an entry whose callback has not run — live, or pending with its target already gone
+  // (JS: unregistering a cell whose target died still cancels its callback); the caller decrefs
+  // the returned held value.
   std::optional<Entry> Unregister(RegistryToken token);
-  // Removes every unfired entry matching `pred`, in registration order; the caller decrefs.
+  // Removes every such entry matching `pred`, live ones first, each list in order; the caller
+  // decrefs.
   std::vector<Entry> UnregisterIf(const std::function<bool(const Entry&)>& pred);
   // `target` is being freed: its entries become pending callbacks. Returns how many.
   int OnTargetFreed(const Object* target);

@@ -58,6 +58,23 @@ TEST_F(FinalizationRegistryTest, UnregisterBeforeCollectionMeansNoCallback) {
   EXPECT_EQ(log.Count(EventKind::kRegistryCallback), 0);
 }
 
+// JS semantics: unregistering cancels the callback even when the target already died and the
+// callback only waits for a safe point.
+TEST_F(FinalizationRegistryTest, UnregisterAfterTheTargetDiedStillCancelsTheCallback) {
+  Start();
+  ASSERT_EQ(rt->Attach(*t1), Status::kOk);
+  Handle target = NewObject(*t1);
+  Handle held = NewObject(*t1);
+  RegistryHandle r = rt->Register(*t1, target, held).value();
+  ASSERT_EQ(rt->Drop(*t1, held), Status::kOk);
+  ASSERT_EQ(rt->Drop(*t1, target), Status::kOk);  // callback queued, not run
+  ASSERT_EQ(rt->Unregister(*t1, r), Status::kOk);
+  EXPECT_FALSE(Alive(held.id));
+  ASSERT_EQ(rt->SafePoint(*t1), Status::kOk);
+  EXPECT_EQ(log.Count(EventKind::kRegistryCallback), 0);
+  EXPECT_EQ(log.Count(EventKind::kRegistryUnregister), 1);
+}
+
 TEST_F(FinalizationRegistryTest, CallbackFiresForCollectedCycles) {
   Start();
   ASSERT_EQ(rt->Attach(*t1), Status::kOk);
