@@ -1,0 +1,149 @@
+// gcstress tests — the zoo: families found, pass checks, misses, repros that replay, JSON.
+#include "harness/zoo/zoo.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "harness/runner/repro.h"
+#include "harness/runner/repro_replay.h"
+#include "harness/zoo/zoo_report.h"
+
+namespace gcs {
+namespace {
+
+namespace fs = std::filesystem;
+
+class ZooTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::path(::testing::TempDir()) / ("gcs_zoo_" + std::to_string(::getpid()));
+    fs::remove_all(dir_);
+    fs::create_directories(dir_ / "scenarios");
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  void Copy(const std::string& rel) {
+    fs::copy_file(fs::path(GCS_SOURCE_DIR) / "scenarios" / rel,
+                  dir_ / "scenarios" / fs::path(rel).filename());
+  }
+  void Write(const std::string& name, const std::string& text) {
+    std::ofstream(dir_ / "scenarios" / name) << text;
+  }
+  ZooOptions Options() {
+    ZooOptions o;
+    o.scenarios_dir = (dir_ / "scenarios").string();
+    o.reports_dir = (dir_ / "reports").string();
+    o.strategies = {"pct", "free"};
+    o.cell_budget = std::chrono::milliseconds(1500);
+    o.fixed_iterations = 200;
+    o.minimize_budget = std::chrono::milliseconds(3000);
+    return o;
+  }
+  fs::path dir_;
+};
+
+TEST_F(ZooTest, FindsEachSeedFaultOfItsFamilyWithPctAndItsReproReplays) {
+  for (const char* f : {"refpool/refpool-minimal.json", "gc-worklist/gc-worklist-chain.json",
+                        "proxy-table/proxy-table-minimal.json", "terminate/terminate-minimal.json",
+                        "vm-switch/vm-switch-minimal.json"}) {
+    Copy(f);
+  }
+  auto report = RunZoo(Options());
+  ASSERT_TRUE(report.ok()) << report.error().Format();
+  EXPECT_TRUE(report->missed.empty());
+  EXPECT_TRUE(report->ok());
+  ASSERT_EQ(report->cells.size(), 10u);  // 5 faults x 1 scenario x 2 strategies
+  size_t pct_found = 0;
+  for (const ZooCell& c : report->cells) {
+    if (c.strategy != "pct") {
+      EXPECT_FALSE(c.replayable);  // free mode: not bit for bit
+      continue;
+    }
+    ASSERT_TRUE(c.found) << c.fault << " " << c.scenario;
+    ++pct_found;
+    EXPECT_EQ(c.kind, c.expected);
+    EXPECT_GE(c.iterations, 1u);
+    EXPECT_GT(c.repro_steps, 0u);
+    EXPECT_LE(c.repro_steps, c.scenario_steps);
+    ASSERT_TRUE(c.replayable);
+    ASSERT_TRUE(fs::exists(c.repro)) << c.repro;
+    EXPECT_EQ(ReplayCommand(c), "gcstress replay " + c.repro);
+    // The (minimized) repro replays to the same signature, every time.
+    auto repro = LoadRepro(c.repro);
+    ASSERT_TRUE(repro.ok()) << repro.error().Format();
+    auto target = MakeTarget("core");
+    Executor executor(std::move(target).value());
+    for (int i = 0; i < 5; ++i) {
+      const ReplayResult r = ReplayRepro(executor, *repro);
+      EXPECT_TRUE(r.matches) << c.repro;
+      ASSERT_TRUE(r.run.verdict.has_value());
+      EXPECT_EQ(r.run.verdict->Signature(), c.signature);
+    }
+  }
+  EXPECT_EQ(pct_found, 5u);
+  // Each scenario also expects a pass on the fixed core.
+  EXPECT_EQ(report->passes.size(), 5u);
+  for (const ZooPassRow& p : report->passes) {
+    EXPECT_TRUE(p.passed) << p.scenario << " " << p.signature;
+    EXPECT_TRUE(p.faults.empty());
+    EXPECT_EQ(p.iterations, 200u);
+  }
+}
+
+TEST_F(ZooTest, AFaultWithoutAFindingFamilyIsMissedAndTheZooFails) {
+  // Only the refpool family: the other four faults have no scenario, so pct cannot find them.
+  Copy("refpool/refpool-minimal.json");
+  auto report = RunZoo(Options());
+  ASSERT_TRUE(report.ok());
+  EXPECT_EQ(report->missed.size(), 4u);
+  EXPECT_FALSE(report->ok());
+  const auto json = ZooToJson(*report);
+  EXPECT_EQ(json["gcstress_zoo"], 1);
+  EXPECT_EQ(json["ok"], false);
+  EXPECT_EQ(json["missed"].size(), 4u);
+  EXPECT_EQ(json["cells"].size(), 2u);
+  EXPECT_EQ(json["cells"][0]["fault"], "refpool-deferred-incref");
+  EXPECT_EQ(json["cells"][0]["expected"], "double-free");
+}
+
+TEST_F(ZooTest, AFailingPassExpectationFailsTheZoo) {
+  // Claims the shared-table scenario passes under its fault: it does not.
+  std::ifstream in(fs::path(GCS_SOURCE_DIR) / "scenarios/proxy-table/proxy-table-minimal.json");
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::string from =
+      R"({"faults": ["proxy-shared-table"], "result": "premature-collection"})";
+  const size_t at = text.find(from);
+  ASSERT_NE(at, std::string::npos);
+  text.replace(at, from.size(), R"({"faults": ["proxy-shared-table"], "result": "pass"})");
+  Write("claims-pass.json", text);
+  ZooOptions o = Options();
+  o.strategies = {"pct"};
+  auto report = RunZoo(o);
+  ASSERT_TRUE(report.ok());
+  ASSERT_EQ(report->passes.size(), 2u);
+  EXPECT_TRUE(report->passes[0].passed);  // fixed core
+  EXPECT_FALSE(report->passes[1].passed);
+  EXPECT_EQ(report->passes[1].faults, std::vector<std::string>{"proxy-shared-table"});
+  EXPECT_TRUE(fs::exists(report->passes[1].repro));
+  EXPECT_FALSE(report->ok());
+}
+
+TEST_F(ZooTest, BadInputIsAnError) {
+  Write("broken.json", "{\"format\": 1, \"name\": ");
+  auto report = RunZoo(Options());
+  ASSERT_FALSE(report.ok());
+  EXPECT_NE(report.error().Format().find("broken.json: line 1"), std::string::npos)
+      << report.error().Format();
+  ZooOptions o = Options();
+  o.scenarios_dir = (dir_ / "nope").string();
+  EXPECT_FALSE(RunZoo(o).ok());
+  o = Options();
+  o.strategies = {"pcx"};
+  auto bad = RunZoo(o);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.error().message.find("unknown strategy"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace gcs
