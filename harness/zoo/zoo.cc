@@ -16,11 +16,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-struct ScenarioFile {
-  std::string path;
-  Scenario scenario;
-};
-
 // Every fault name any built-in target knows: a scenario may expect faults of another target
 // (scenarios/cpython/), which only makes that expectation not ours.
 std::vector<std::string> AllKnownFaults() {
@@ -30,37 +25,6 @@ std::vector<std::string> AllKnownFaults() {
       names.insert(f);
   }
   return {names.begin(), names.end()};
-}
-
-Expected<std::vector<ScenarioFile>> LoadFamily(const ZooOptions& options, const Target& target) {
-  std::error_code ec;
-  if (!std::filesystem::is_directory(options.scenarios_dir, ec)) {
-    return InputError{options.scenarios_dir, "", "not a directory of scenarios"};
-  }
-  std::vector<std::string> paths;
-  for (const auto& entry : std::filesystem::recursive_directory_iterator(options.scenarios_dir)) {
-    if (entry.is_regular_file() && entry.path().extension() == ".json") {
-      paths.push_back(entry.path().string());
-    }
-  }
-  std::sort(paths.begin(), paths.end());
-  LoadOptions load;
-  load.known_faults = AllKnownFaults();
-  load.target = std::string(target.Name());
-  std::vector<ScenarioFile> files;
-  for (const std::string& path : paths) {
-    auto s = LoadScenarioFile(path, load);
-    if (!s.ok()) return s.error();
-    // Scenarios using ops this target lacks are another target's.
-    const OpSet supported = target.SupportedOps();
-    bool runnable = true;
-    for (const ThreadSpec& t : s->threads) {
-      for (const Step& step : t.steps)
-        runnable &= supported.test(static_cast<size_t>(step.op));
-    }
-    if (runnable) files.push_back(ScenarioFile{path, std::move(s).value()});
-  }
-  return files;
 }
 
 bool Known(const std::vector<std::string>& names, const std::string& name) {
@@ -75,7 +39,7 @@ const Failure* FailureOfKind(const RunSummary& summary, ViolationKind kind) {
 }
 
 // Writes the failure's repro, minimized first when asked and replayable.
-std::string WriteCellRepro(const ZooOptions& options, const ScenarioFile& file,
+std::string WriteCellRepro(const ZooOptions& options, const ZooScenario& file,
                            const RunConfig& config, const Failure& failure, ZooCell& cell) {
   Repro repro = MakeRepro(file.scenario, config, failure);
   if (options.minimize && !config.free_mode) {
@@ -101,7 +65,7 @@ std::string WriteCellRepro(const ZooOptions& options, const ScenarioFile& file,
   return path.ok() ? *path : std::string();
 }
 
-ZooCell RunCell(const ZooOptions& options, const ScenarioFile& file, const std::string& fault,
+ZooCell RunCell(const ZooOptions& options, const ZooScenario& file, const std::string& fault,
                 ViolationKind expected, const std::string& strategy) {
   ZooCell cell;
   cell.fault = fault;
@@ -143,7 +107,7 @@ ZooCell RunCell(const ZooOptions& options, const ScenarioFile& file, const std::
   return cell;
 }
 
-ZooPassRow RunPass(const ZooOptions& options, const ScenarioFile& file,
+ZooPassRow RunPass(const ZooOptions& options, const ZooScenario& file,
                    const std::vector<std::string>& faults) {
   ZooPassRow row;
   row.scenario = file.path;
@@ -174,6 +138,37 @@ ZooPassRow RunPass(const ZooOptions& options, const ScenarioFile& file,
 
 }  // namespace
 
+Expected<std::vector<ZooScenario>> LoadZooScenarios(const ZooOptions& options,
+                                                    const Target& target) {
+  std::error_code ec;
+  if (!std::filesystem::is_directory(options.scenarios_dir, ec)) {
+    return InputError{options.scenarios_dir, "", "not a directory of scenarios"};
+  }
+  std::vector<std::string> paths;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(options.scenarios_dir)) {
+    if (entry.is_regular_file() && entry.path().extension() == ".json") {
+      paths.push_back(entry.path().string());
+    }
+  }
+  std::sort(paths.begin(), paths.end());
+  LoadOptions load;
+  load.known_faults = AllKnownFaults();
+  load.target = std::string(target.Name());
+  const OpSet supported = target.SupportedOps();
+  std::vector<ZooScenario> files;
+  for (const std::string& path : paths) {
+    auto s = LoadScenarioFile(path, load);
+    if (!s.ok()) return s.error();
+    bool runnable = true;
+    for (const ThreadSpec& t : s->threads) {
+      for (const Step& step : t.steps)
+        runnable &= supported.test(static_cast<size_t>(step.op));
+    }
+    if (runnable) files.push_back(ZooScenario{path, std::move(s).value()});
+  }
+  return files;
+}
+
 bool ZooReport::ok() const {
   return missed.empty() &&
          std::all_of(passes.begin(), passes.end(), [](const ZooPassRow& p) { return p.passed; });
@@ -187,14 +182,14 @@ Expected<ZooReport> RunZoo(const ZooOptions& options, const ZooProgress& progres
     auto made = sched::MakeStrategy(s);
     if (!made.ok()) return made.error();
   }
-  auto files = LoadFamily(options, **target);
+  auto files = LoadZooScenarios(options, **target);
   if (!files.ok()) return files.error();
   const std::vector<std::string> faults = (*target)->FaultNames();
   const auto start = Clock::now();
   ZooReport report;
   for (const std::string& fault : faults) {
     bool pct_found = false;
-    for (const ScenarioFile& file : *files) {
+    for (const ZooScenario& file : *files) {
       for (const Expectation& e : file.scenario.expect) {
         if (e.faults.size() != 1 || e.faults[0] != fault || !e.violation) continue;
         for (const std::string& strategy : options.strategies) {
@@ -207,7 +202,7 @@ Expected<ZooReport> RunZoo(const ZooOptions& options, const ZooProgress& progres
     }
     if (!pct_found) report.missed.push_back(fault);
   }
-  for (const ScenarioFile& file : *files) {
+  for (const ZooScenario& file : *files) {
     std::vector<std::vector<std::string>> pass_sets;
     for (const Expectation& e : file.scenario.expect) {
       if (e.violation) continue;

@@ -9,7 +9,9 @@
 #include <vector>
 
 #include "harness/input_error.h"
+#include "harness/scenario/scenario.h"
 #include "harness/scenario/violation.h"
+#include "harness/target/target.h"
 
 namespace gcs {
 
@@ -59,6 +61,18 @@ struct ZooReport {
   double seconds = 0;
   bool ok() const;  // nothing missed, every pass row passed
 };
+
+// A scenario file the zoo can run on its target.
+struct ZooScenario {
+  std::string path;
+  Scenario scenario;
+};
+
+// Every *.json under options.scenarios_dir (recursively, in path order) that `target` can run:
+// expectations may name any built-in target's faults; files using ops the target lacks are left
+// out. A malformed file is an InputError.
+Expected<std::vector<ZooScenario>> LoadZooScenarios(const ZooOptions& options,
+                                                    const Target& target);
 
 struct ZooProgress {
   std::function<void(const ZooCell&)> cell;

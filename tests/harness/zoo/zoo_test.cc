@@ -8,6 +8,7 @@
 
 #include "harness/runner/repro.h"
 #include "harness/runner/repro_replay.h"
+#include "harness/zoo/zoo_bench.h"
 #include "harness/zoo/zoo_report.h"
 
 namespace gcs {
@@ -127,6 +128,33 @@ TEST_F(ZooTest, AFailingPassExpectationFailsTheZoo) {
   EXPECT_EQ(report->passes[1].faults, std::vector<std::string>{"proxy-shared-table"});
   EXPECT_TRUE(fs::exists(report->passes[1].repro));
   EXPECT_FALSE(report->ok());
+}
+
+TEST_F(ZooTest, TheBenchSearchesEachFaultsSmallestScenarioWithPctAndFree) {
+  Copy("refpool/refpool-minimal.json");
+  Copy("refpool/refpool-noisy.json");
+  ZooBenchOptions o;
+  o.zoo = Options();
+  o.seeds = 3;
+  o.pct_budget = std::chrono::milliseconds(5000);
+  o.free_budget = std::chrono::milliseconds(300);
+  int rows_seen = 0;
+  auto rows = RunZooBench(o, [&](const ZooBenchRow&) { ++rows_seen; });
+  ASSERT_TRUE(rows.ok()) << rows.error().Format();
+  ASSERT_EQ(rows->size(), 1u);  // only the refpool family is here
+  EXPECT_EQ(rows_seen, 1);
+  const ZooBenchRow& r = rows->front();
+  EXPECT_EQ(r.fault, "refpool-deferred-incref");
+  EXPECT_NE(r.scenario.find("refpool-minimal.json"), std::string::npos);  // the smaller one
+  EXPECT_EQ(r.expected, ViolationKind::kDoubleFree);
+  EXPECT_EQ(r.pct.searches, 3u);
+  EXPECT_EQ(r.pct.found, 3u);
+  EXPECT_GE(r.pct.median_iterations, 1.0);
+  EXPECT_GT(r.pct.median_seconds, 0.0);
+  EXPECT_EQ(r.free.searches, 3u);
+  if (r.free.found < r.free.searches) {
+    EXPECT_EQ(r.speedup, 0.0);
+  }
 }
 
 TEST_F(ZooTest, BadInputIsAnError) {
