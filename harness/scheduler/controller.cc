@@ -120,6 +120,7 @@ ExecutionResult Controller::Run(uint32_t n, std::span<const bool> start_enabled,
   result.outcome = outcome_;
   result.blocked = std::move(blocked_);
   result.points = Progress() - progress_at_start_;
+  recording_->OnExecutionPoints(result.points);
   result.strategy_exhausted = !recording_->EndExecution();
   result.schedule = recording_->TakeSchedule();
   GCS_CHECK(result.schedule.decisions.size() == position);

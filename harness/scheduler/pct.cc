@@ -24,8 +24,10 @@ std::string PctStrategy::Spec() const {
 }
 
 void PctStrategy::BeginExecution(uint64_t seed, uint32_t num_threads) {
-  // Fold in the execution that just ended (whether or not EndExecution was called).
-  if (started_) max_steps_seen_ = std::max(max_steps_seen_, steps_);
+  // Fold in the execution that just ended: its schedule points if the controller reported them,
+  // else (a strategy driven directly, as in tests) its choice points.
+  if (started_) max_steps_seen_ = std::max(max_steps_seen_, std::max(points_, steps_));
+  points_ = 0;
   started_ = true;
   if (max_steps_seen_ > 0) step_estimate_ = max_steps_seen_;
   steps_ = 0;

@@ -31,8 +31,12 @@ namespace gcs::sched {
 // exponentially with the number of executions.
 //
 // k: the first execution assumes `initial_steps` (strategies.def); every later execution uses
-// the largest number of steps seen in an earlier execution, so change points land inside the
-// program instead of past its end. Spec() names the k in use ("pct:depth=3,steps=57"), so a
+// the most schedule points an earlier execution passed (OnExecutionPoints: every Point and Wait,
+// choice or not), so change points land inside the program instead of past its end. Not the
+// choice points the strategy itself sees: their number depends on the schedule — an early
+// change point lets one thread finish and leaves the rest without choices — so estimating k
+// from them feeds back on itself and can shrink k below the program, after which no change
+// point ever reaches its later steps. Spec() names the k in use ("pct:depth=3,steps=57"), so a
 // fresh strategy built from an execution's recorded spec with its seed repeats it exactly.
 class PctStrategy final : public Strategy {
  public:
@@ -43,6 +47,7 @@ class PctStrategy final : public Strategy {
   ThreadIndex NextThread(std::span<const ThreadIndex> runnable, ThreadIndex current,
                          bool current_runnable) override;
   uint64_t NextU64() override { return draws_.Next(); }
+  void OnExecutionPoints(uint64_t points) override { points_ = points; }
 
   uint32_t depth() const { return depth_; }
   // k for the current execution.
@@ -55,6 +60,7 @@ class PctStrategy final : public Strategy {
   uint64_t step_estimate_;
   uint64_t max_steps_seen_ = 0;       // over finished executions
   uint64_t steps_ = 0;                // choice points in the current execution
+  uint64_t points_ = 0;               // schedule points of the last finished execution
   bool started_ = false;              // an execution has begun (steps_ belongs to it)
   std::vector<uint64_t> priorities_;  // by thread; the highest runnable one runs
   std::vector<uint64_t> change_points_;

@@ -37,6 +37,7 @@ class RecordingStrategy final : public Strategy {
   ThreadIndex NextThread(std::span<const ThreadIndex> runnable, ThreadIndex current,
                          bool current_runnable) override;
   uint64_t NextU64() override;
+  void OnExecutionPoints(uint64_t points) override { inner_->OnExecutionPoints(points); }
   bool EndExecution() override { return inner_->EndExecution(); }
 
   // The same, recorded in `lane` (< max(1, num_threads)) at schedule position `position`. Within

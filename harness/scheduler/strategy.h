@@ -49,6 +49,11 @@ class Strategy {
   // thread choice, so replay reproduces it.
   virtual uint64_t NextU64() = 0;
 
+  // After each execution, before EndExecution: every schedule point it passed (Point and Wait
+  // calls, choice or not). Unlike the choice points a strategy sees, this barely depends on the
+  // schedule, so strategies that estimate a program's length (pct's k) measure it here.
+  virtual void OnExecutionPoints(uint64_t points) { (void)points; }
+
   // After each execution. False when there is nothing left to explore (dfs exhausted, replay
   // done); random strategies never run out.
   virtual bool EndExecution() { return true; }

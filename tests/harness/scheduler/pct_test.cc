@@ -108,7 +108,7 @@ TEST(PctStrategy, DepthOneRunsThreadsOneAfterAnother) {
   }
 }
 
-TEST(PctStrategy, StepEstimateAdaptsToTheMostChoicePointsSeen) {
+TEST(PctStrategy, StepEstimateAdaptsToTheMostSchedulePointsSeen) {
   Controller controller;
   PctStrategy pct(3, 64);
   EXPECT_EQ(pct.step_estimate(), 64u);
@@ -118,8 +118,27 @@ TEST(PctStrategy, StepEstimateAdaptsToTheMostChoicePointsSeen) {
     const ExecutionResult r = program.Run(pct, seed);
     EXPECT_EQ(pct.step_estimate(), seed == 0 ? 64u : most);
     EXPECT_EQ(r.schedule.strategy, "pct:depth=3,steps=" + std::to_string(pct.step_estimate()));
-    // No draws, so every decision is a thread choice; all but the start one are steps.
-    most = std::max<uint64_t>(most, r.schedule.decisions.size() - 1);
+    // Every point the execution passed, choice or not (the controller reports them), or its
+    // choice points if more (thread ends are choices but not points). No draws here, so every
+    // decision but the start one is a choice point.
+    most = std::max<uint64_t>(most, std::max<uint64_t>(r.points, r.schedule.decisions.size() - 1));
+  }
+}
+
+// The estimate must not collapse. A thread that the first change point lets finish leaves the
+// other running alone, without choices; were k the most *choice* points seen, one such short
+// execution would shrink k below the program and no later change point could reach its end.
+// Schedule points do not depend on that: here a 2-thread program where thread 0 has 12 points
+// and thread 1 has 1 keeps k at (at least) the program's length.
+TEST(PctStrategy, StepEstimateDoesNotCollapseWhenOneThreadFinishesEarly) {
+  Controller controller;
+  PctStrategy pct(3, 64);
+  for (uint64_t seed = 0; seed < 50; ++seed) {
+    controller.Run(2, {}, pct, seed, [&](ThreadIndex t) {
+      for (int i = 0; i < (t == 0 ? 12 : 1); ++i)
+        controller.Point("step");
+    });
+    EXPECT_GE(pct.step_estimate(), seed == 0 ? 64u : 13u) << "seed " << seed;
   }
 }
 
