@@ -23,6 +23,7 @@ ExitCode LoopCommand(const Invocation& inv);    // loop_command.cc
 ExitCode CheckCommand(const Invocation& inv);   // check_command.cc
 ExitCode ListCommand(const Invocation& inv);    // list_command.cc
 ExitCode BenchCommand(const Invocation& inv);   // bench_command.cc
+ExitCode ZooCommand(const Invocation& inv);     // zoo_command.cc
 
 // What `gcstress list` can list, for its --help and its error message.
 const std::vector<std::string>& ListableThings();

@@ -93,6 +93,8 @@ char CommandLetter(Command command) {
       return 'i';
     case Command::kBench:
       return 'b';
+    case Command::kZoo:
+      return 'z';
   }
   return '?';
 }

@@ -67,6 +67,8 @@ int Main(int argc, char** argv) {
                         "run the benchmark binaries built beside gcstress; ARGS go to them");
   bench->allow_extras();
   bench->prefix_command();
+  add(Command::kZoo, "zoo",
+      "the main job: every seed fault against its scenario family, per strategy, as a table");
 
   // CLI11 would call an unknown subcommand a missing one; name it instead.
   std::string known;
@@ -104,6 +106,8 @@ int Main(int argc, char** argv) {
         return static_cast<int>(ListCommand(inv));
       case Command::kBench:
         return static_cast<int>(BenchCommand(inv));
+      case Command::kZoo:
+        return static_cast<int>(ZooCommand(inv));
     }
   }
   PrintError("no subcommand (see gcstress --help)");

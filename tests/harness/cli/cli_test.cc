@@ -88,7 +88,7 @@ TEST_F(CliTest, EachSubcommandsHelpListsExactlyItsFlags) {
 TEST_F(CliTest, TopLevelHelpNamesTheSubcommandsAndTheExitCodes) {
   const ProcessResult r = Gcstress({"--help"});
   EXPECT_EQ(r.code, 0);
-  for (const char* s : {"run", "replay", "loop", "check", "list", "bench"})
+  for (const char* s : {"run", "replay", "loop", "check", "list", "bench", "zoo"})
     EXPECT_NE(r.out.find(std::string("\n  ") + s + " "), std::string::npos) << s;
   EXPECT_NE(r.out.find("Exit codes:\n  0  pass"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("  4  hang"), std::string::npos);
@@ -356,6 +356,50 @@ TEST_F(CliTest, ListPrintsTheDeclarationTables) {
 
 // --- bad input -------------------------------------------------------------------------------
 
+// --- zoo --------------------------------------------------------------------------------------
+
+TEST_F(CliTest, ZooPrintsItsTableFindsTheFaultAndWritesReplayableRepros) {
+  std::filesystem::create_directories(cwd_ + "/zoo-scenarios");
+  std::filesystem::copy_file(kExamples + "refpool-clone-drop.json",
+                             cwd_ + "/zoo-scenarios/refpool-clone-drop.json");
+  const ProcessResult r =
+      Gcstress({"zoo", "--scenarios", "zoo-scenarios", "--strategies", "pct,random", "--budget",
+                "2s", "--iterations", "100", "--json", "zoo.json"});
+  // Four faults have no scenario here: nothing can find them, and the zoo fails for it.
+  EXPECT_EQ(r.code, 1) << r.out << r.err;
+  const std::vector<std::string> lines = Lines(r.out);
+  ASSERT_GE(lines.size(), 3u) << r.out;
+  EXPECT_EQ(lines[0].rfind("fault ", 0), 0u) << r.out;
+  EXPECT_TRUE(std::regex_search(r.out, std::regex("\nrefpool-deferred-incref +refpool-clone-drop "
+                                                  "+pct +yes +double-free ")))
+      << r.out;
+  EXPECT_NE(r.out.find("\nMISSED proxy-shared-table: no scenario expects it\n"), std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("\nzoo: FAILED\n"), std::string::npos) << r.out;
+  EXPECT_TRUE(Exists("zoo.json"));
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(r.out, m, std::regex("gcstress replay (reports/zoo/[^ \n]+)")))
+      << r.out;
+  const ProcessResult replay = Gcstress({"replay", m[1].str(), "--repeat", "10"});
+  EXPECT_EQ(replay.code, 1) << replay.out << replay.err;
+  EXPECT_EQ(Lines(replay.out).back(), "reproduced 10/10");
+  EXPECT_NE(r.out.find("zoo: 1 of 5 seed faults found by pct; 2 of 2 cells found"),
+            std::string::npos)
+      << r.out;
+}
+
+TEST_F(CliTest, ZooFailsWhenAFaultOfAFamilyIsMissed) {
+  std::filesystem::create_directories(cwd_ + "/zoo-scenarios");
+  std::filesystem::copy_file(kExamples + "refpool-clone-drop.json",
+                             cwd_ + "/zoo-scenarios/refpool-clone-drop.json");
+  // round-robin alone never interleaves t2's clone into the window: no pct cell, so missed.
+  const ProcessResult r = Gcstress({"zoo", "--scenarios", "zoo-scenarios", "--strategies",
+                                    "round-robin", "--budget", "200ms", "--iterations", "50"});
+  EXPECT_EQ(r.code, 1) << r.out << r.err;
+  EXPECT_NE(r.out.find("MISSED refpool-deferred-incref"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\nzoo: FAILED\n"), std::string::npos) << r.out;
+}
+
 struct BadCall {
   std::vector<std::string> args;
   std::string error;  // the whole stderr line after "gcstress: error: ", or a prefix ending "..."
@@ -376,7 +420,7 @@ TEST_F(CliTest, BadInputIsOneLineAndExitCode2) {
       {{}, "<command line>: A subcommand is required (see gcstress --help)"},
       {{"frob"},
        "<command line>: unknown subcommand \"frob\" (known: run, replay, loop, check, list, "
-       "bench)"},
+       "bench, zoo)"},
       {{"run"}, "<command line>: SCENARIO is required (see gcstress --help)"},
       {{"run", calm, "--frob"},
        "<command line>: The following argument was not expected: --frob (see gcstress --help)"},

@@ -1,0 +1,223 @@
+// gcstress cli — `gcstress zoo`: the seed-bug zoo as a table (and --bench: detection speed).
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "harness/cli/commands.h"
+#include "harness/cli/duration.h"
+#include "harness/cli/report_output.h"
+#include "harness/cli/table.h"
+#include "harness/zoo/zoo.h"
+#include "harness/zoo/zoo_bench.h"
+#include "harness/zoo/zoo_report.h"
+
+namespace gcs::cli {
+namespace {
+
+std::string Seconds(double s) {
+  char buf[32];
+  if (s < 1) {
+    std::snprintf(buf, sizeof buf, "%.1f ms", s * 1000);
+  } else {
+    std::snprintf(buf, sizeof buf, "%.2f s", s);
+  }
+  return buf;
+}
+
+std::string Number(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf,
+                v == static_cast<double>(static_cast<uint64_t>(v)) ? "%.0f" : "%.1f", v);
+  return buf;
+}
+
+// "refpool-minimal" for scenarios/refpool/refpool-minimal.json.
+std::string Short(const std::string& path) {
+  return std::filesystem::path(path).stem().string();
+}
+
+std::vector<std::string> SplitCommas(const std::string& text) {
+  std::vector<std::string> out;
+  std::stringstream in(text);
+  std::string item;
+  while (std::getline(in, item, ',')) {
+    if (!item.empty()) out.push_back(item);
+  }
+  return out;
+}
+
+Expected<ZooOptions> MakeZooOptions(const Flags& flags) {
+  ZooOptions o;
+  o.target = flags.target;
+  o.scenarios_dir = flags.scenarios;
+  o.strategies = SplitCommas(flags.strategies);
+  if (o.strategies.empty()) return InputError{"<flag>", "--strategies", "no strategy given"};
+  auto budget = ParseDuration(flags.budget, "--budget");
+  if (!budget) return budget.error();
+  if (budget->count() <= 0) return InputError{"<flag>", "--budget", "must be positive"};
+  o.cell_budget = *budget;
+  o.seed = flags.seed;
+  o.fixed_iterations = flags.iterations;
+  o.minimize = !flags.no_minimize;
+  o.reports_dir = (std::filesystem::path(flags.reports) / "zoo").string();
+  return o;
+}
+
+std::vector<std::string> CellRow(const ZooCell& c) {
+  std::string kind = "-";
+  if (c.kind) kind = std::string(ViolationName(*c.kind));
+  if (!c.found && c.kind) kind = "(" + kind + ")";  // another kind showed, not the expected one
+  std::string replay = ReplayCommand(c);
+  if (replay.empty()) replay = c.found ? "(free mode: not replayable)" : "-";
+  return {c.fault,
+          Short(c.scenario),
+          c.strategy,
+          c.found ? "yes" : "no",
+          kind,
+          std::to_string(c.iterations),
+          Seconds(c.seconds),
+          c.found ? std::to_string(c.repro_steps) + "/" + std::to_string(c.scenario_steps) : "-",
+          replay};
+}
+
+void PrintZoo(const ZooReport& r) {
+  std::vector<TableRow> rows;
+  for (const ZooCell& c : r.cells)
+    rows.push_back(CellRow(c));
+  std::printf("%s", FormatTable({"fault", "scenario", "strategy", "found", "kind", "iterations",
+                                 "time", "repro steps", "replay"},
+                                rows, false)
+                        .c_str());
+  std::vector<TableRow> passes;
+  for (const ZooPassRow& p : r.passes) {
+    std::string faults;
+    for (const std::string& f : p.faults)
+      faults += (faults.empty() ? "" : ",") + f;
+    passes.push_back({Short(p.scenario), faults.empty() ? "- (fixed core)" : faults,
+                      std::to_string(p.iterations),
+                      p.passed ? "pass" : "FAIL " + p.signature + " (" + p.repro + ")"});
+  }
+  std::printf("\n%s",
+              FormatTable({"must pass", "faults", "iterations", "result"}, passes, false).c_str());
+  // The headline: per fault, the fastest pct cell.
+  std::printf("\n");
+  size_t found = 0, failed_passes = 0;
+  for (const ZooCell& c : r.cells)
+    found += c.found ? 1 : 0;
+  for (const ZooPassRow& p : r.passes)
+    failed_passes += p.passed ? 0 : 1;
+  std::vector<std::string> faults;
+  for (const ZooCell& c : r.cells) {
+    if (std::find(faults.begin(), faults.end(), c.fault) == faults.end()) faults.push_back(c.fault);
+  }
+  for (const std::string& m : r.missed) {
+    if (std::find(faults.begin(), faults.end(), m) == faults.end()) faults.push_back(m);
+  }
+  for (const std::string& fault : faults) {
+    const ZooCell* best = nullptr;
+    for (const ZooCell& c : r.cells) {
+      if (c.fault != fault || !c.found || c.strategy.rfind("pct", 0) != 0) continue;
+      if (best == nullptr || c.seconds < best->seconds) best = &c;
+    }
+    if (best == nullptr) {
+      const bool has_family = std::any_of(r.cells.begin(), r.cells.end(),
+                                          [&](const ZooCell& c) { return c.fault == fault; });
+      std::printf("MISSED %s: %s\n", fault.c_str(),
+                  has_family ? "no pct cell found it" : "no scenario expects it");
+    } else {
+      std::printf("found  %-26s %-20s in %s (%llu iterations, %s): %s\n", fault.c_str(),
+                  std::string(ViolationName(best->expected)).c_str(),
+                  Seconds(best->seconds).c_str(), static_cast<unsigned long long>(best->iterations),
+                  Short(best->scenario).c_str(), ReplayCommand(*best).c_str());
+    }
+  }
+  std::printf(
+      "zoo: %zu of %zu seed faults found by pct; %zu of %zu cells found; %zu of %zu pass "
+      "checks held; %s\n",
+      faults.size() - r.missed.size(), faults.size(), found, r.cells.size(),
+      r.passes.size() - failed_passes, r.passes.size(), Seconds(r.seconds).c_str());
+  std::printf("%s\n", r.ok() ? "zoo: OK" : "zoo: FAILED");
+}
+
+ExitCode RunBench(const Invocation& inv, const ZooOptions& zoo) {
+  ZooBenchOptions o;
+  o.zoo = zoo;
+  o.seeds = inv.flags.bench_seeds;
+  auto budget = ParseDuration(inv.flags.bench_budget, "--bench-budget");
+  if (!budget) {
+    PrintError(budget.error());
+    return ExitCode::kBadInput;
+  }
+  o.pct_budget = o.free_budget = *budget;
+  std::fprintf(stderr, "zoo bench: %u searches per fault and strategy, %s each at most\n", o.seeds,
+               Seconds(std::chrono::duration<double>(*budget).count()).c_str());
+  auto rows = RunZooBench(
+      o, [](const ZooBenchRow& r) { std::fprintf(stderr, "  %s done\n", r.fault.c_str()); });
+  if (!rows) {
+    PrintError(rows.error());
+    return ExitCode::kBadInput;
+  }
+  std::vector<TableRow> table;
+  bool ok = true;
+  for (const ZooBenchRow& r : *rows) {
+    const bool pct_ok = r.pct.found == r.pct.searches && r.pct.median_seconds < 1.0;
+    const bool vs_free = r.free.found < r.free.searches || r.speedup >= 100;
+    ok &= pct_ok && vs_free;
+    table.push_back({r.fault, Short(r.scenario),
+                     std::to_string(r.pct.found) + "/" + std::to_string(r.pct.searches),
+                     Seconds(r.pct.median_seconds), Number(r.pct.median_iterations),
+                     std::to_string(r.free.found) + "/" + std::to_string(r.free.searches),
+                     r.free.found > 0 ? Seconds(r.free.median_seconds) : "-",
+                     r.free.found > 0 ? Number(r.free.median_iterations) : "-",
+                     r.speedup > 0 ? Number(r.speedup) + "x" : "free missed"});
+  }
+  std::printf("%s", FormatTable({"fault", "scenario", "pct found", "pct median", "pct iters",
+                                 "free found", "free median", "free iters", "pct speedup"},
+                                table, false)
+                        .c_str());
+  std::printf(
+      "zoo bench: %s (targets: pct finds every search, median < 1 s; >= 100x free or free "
+      "misses)\n",
+      ok ? "OK" : "FAILED");
+  return ok ? ExitCode::kPass : ExitCode::kViolation;
+}
+
+}  // namespace
+
+ExitCode ZooCommand(const Invocation& inv) {
+  Expected<ZooOptions> options = MakeZooOptions(inv.flags);
+  if (!options) {
+    PrintError(options.error());
+    return ExitCode::kBadInput;
+  }
+  if (inv.flags.bench) return RunBench(inv, *options);
+  // The zoo owns <reports>/zoo: start it empty, so that a run's repro paths are its own.
+  std::error_code ec;
+  std::filesystem::remove_all(options->reports_dir, ec);
+  ZooProgress progress;
+  progress.cell = [](const ZooCell& c) {
+    std::fprintf(stderr, "  %-26s %-28s %-7s %s\n", c.fault.c_str(), Short(c.scenario).c_str(),
+                 c.strategy.c_str(), c.found ? ("found in " + Seconds(c.seconds)).c_str() : "-");
+  };
+  std::fprintf(stderr, "zoo: every seed fault x its scenarios x %s, %s per cell\n",
+               inv.flags.strategies.c_str(), inv.flags.budget.c_str());
+  Expected<ZooReport> report = RunZoo(*options, progress);
+  if (!report) {
+    PrintError(report.error());
+    return ExitCode::kBadInput;
+  }
+  PrintZoo(*report);
+  if (!inv.flags.json.empty()) {
+    std::ofstream out(inv.flags.json);
+    out << ZooToJson(*report).dump(2) << "\n";
+    if (!out) {
+      PrintError(InputError{inv.flags.json, "", "cannot write"});
+      return ExitCode::kBadInput;
+    }
+  }
+  return report->ok() ? ExitCode::kPass : ExitCode::kViolation;
+}
+
+}  // namespace gcs::cli
