@@ -21,11 +21,31 @@ Executor::~Executor() = default;
 JudgedExecution Executor::Execute(const Scenario& scenario, const std::vector<std::string>& faults,
                                   sched::Strategy& strategy, uint64_t seed,
                                   const EngineOptions& options) {
+  return Run(scenario, faults, strategy, seed, options, options.free_mode ? "free" : "");
+}
+
+JudgedExecution Executor::Run(const Scenario& scenario, const std::vector<std::string>& faults,
+                              sched::Strategy& strategy, uint64_t seed,
+                              const EngineOptions& options, std::string_view spec_override) {
   GCS_CHECK_MSG(options.free_mode == judge_.options().free_mode,
                 "an executor judges either free mode executions or controlled ones");
   judge_.Begin(scenario, *target_);
   JudgedExecution out;
-  out.execution = engine_.Run(scenario, faults, strategy, seed, options, judge_.Observer());
+  if (monitor_ == nullptr) {
+    out.execution = engine_.Run(scenario, faults, strategy, seed, options, judge_.Observer());
+    out.verdict = judge_.Verdict(scenario, out.execution);
+    return out;
+  }
+  // The page goes back to idle however this ends (an exception from a body included), so that
+  // a watcher never blames a later pause on this execution.
+  struct Idle {
+    isolation::ExecutionMonitor* monitor;
+    ~Idle() { monitor->EndExecution(); }
+  } idle{monitor_};
+  monitor_->BeginExecution(seed, static_cast<uint32_t>(scenario.threads.size()), spec_override,
+                           judge_.Observer());
+  out.execution = engine_.Run(scenario, faults, monitor_->Wrap(strategy), seed, options, monitor_);
+  monitor_->Judging();
   out.verdict = judge_.Verdict(scenario, out.execution);
   return out;
 }
@@ -34,7 +54,9 @@ JudgedExecution Executor::Replay(const Scenario& scenario, const std::vector<std
                                  const sched::Schedule& schedule, const EngineOptions& options,
                                  std::optional<size_t>* diverged_at) {
   sched::ReplayStrategy replay(schedule);
-  JudgedExecution out = Execute(scenario, faults, replay, schedule.seed, options);
+  // The page records the replayed schedule's spec, not "replay": a repro of a death during a
+  // replay must name the strategy the schedule came from.
+  JudgedExecution out = Run(scenario, faults, replay, schedule.seed, options, schedule.strategy);
   if (diverged_at != nullptr) *diverged_at = replay.DivergedAt();
   return out;
 }

@@ -11,6 +11,7 @@
 
 #include "harness/engine/engine.h"
 #include "harness/input_error.h"
+#include "harness/isolation/execution_monitor.h"
 #include "harness/runner/judge.h"
 #include "harness/scheduler/schedule.h"
 #include "harness/target/target.h"
@@ -55,10 +56,20 @@ class Executor {
   Target& target() { return *target_; }
   const Judge& judge() const { return judge_; }
 
+  // Keeps `monitor`'s page up to date during every execution from now on (nullptr: none; not
+  // owned): what fork mode's parent and the watchdog read.
+  void SetMonitor(isolation::ExecutionMonitor* monitor) { monitor_ = monitor; }
+  isolation::ExecutionMonitor* monitor() const { return monitor_; }
+
  private:
+  JudgedExecution Run(const Scenario& scenario, const std::vector<std::string>& faults,
+                      sched::Strategy& strategy, uint64_t seed, const EngineOptions& options,
+                      std::string_view spec_override);
+
   std::unique_ptr<Target> target_;
   Engine engine_;
   Judge judge_;
+  isolation::ExecutionMonitor* monitor_ = nullptr;
 };
 
 }  // namespace gcs

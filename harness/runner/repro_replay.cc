@@ -2,6 +2,7 @@
 #include "harness/runner/repro_replay.h"
 
 #include "core/check.h"
+#include "harness/runner/isolated_replay.h"
 #include "harness/scheduler/strategy.h"
 
 namespace gcs {
@@ -23,6 +24,31 @@ ReplayResult ReplayRepro(Executor& executor, const Repro& repro) {
   }
   out.matches = out.run.verdict && out.run.verdict->Signature() == repro.verdict.Signature();
   return out;
+}
+
+std::optional<std::string> ReplayReproIsolated(
+    const TargetFactory& factory, const Repro& repro, uint64_t times,
+    std::chrono::milliseconds step_timeout,
+    const std::function<void(uint64_t, ReplayResult&&)>& each) {
+  ReExecution what;
+  what.scenario = &repro.scenario;
+  what.faults = repro.faults;
+  what.free_mode = repro.free_mode;
+  what.yield_per_mille = repro.yield_per_mille;
+  what.schedule = repro.schedule;
+  const std::string recorded = repro.verdict.Signature();
+  return ReExecuteIsolated(
+      factory, what, times, step_timeout, [&](uint64_t k, ReExecutionResult&& r) {
+        ReplayResult out;
+        out.run = std::move(r.run);
+        out.diverged_at = r.diverged_at;
+        out.died = r.died;
+        out.evidence = std::move(r.evidence);
+        out.evidence_file = std::move(r.evidence_file);
+        out.trace_strings = std::move(r.trace_strings);
+        out.matches = out.run.verdict && out.run.verdict->Signature() == recorded;
+        each(k, std::move(out));
+      });
 }
 
 }  // namespace gcs

@@ -17,7 +17,9 @@ namespace gcs {
 // The fields that decide an execution's result are target, faults, strategy, seed, free_mode and
 // yield_per_mille, with the iteration index; they go into every repro. The rest only decide how
 // many executions run and how: iterations, time_budget, jobs, check_determinism, keep_going,
-// confirm. Changing jobs never changes what any iteration does (Runner, "Iterations").
+// confirm, isolate, batch, step_timeout. Changing jobs or batch never changes what any iteration
+// does (Runner, "Iterations"); step_timeout decides only when an execution that stopped making
+// progress is called a hang.
 struct RunConfig {
   std::string target;               // a ListTargets() name, e.g. "core"
   std::vector<std::string> faults;  // the target's fault switches to turn on, as given
@@ -32,6 +34,13 @@ struct RunConfig {
   std::optional<ViolationKind> stop_on_kind;  // ... but (if set) at the first one of this kind
   uint32_t jobs = 1;                          // worker threads, each with its own target and engine
   uint32_t confirm = 0;  // replay each reported failure this many times and count
+  // Fork mode (Runner, "Isolation"): executions run in child processes, so a crash, a sanitizer
+  // report or a hang becomes a verdict instead of the end of the run.
+  bool isolate = false;
+  uint64_t batch = 0;  // fork mode: at most this many iterations per child; 0 = no limit
+  // No schedule progress for this long is a `hang` (fork mode: the child is killed; in-process:
+  // the process exits with code 4). 0 = no watchdog.
+  std::chrono::milliseconds step_timeout{0};
 };
 
 }  // namespace gcs

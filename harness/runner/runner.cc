@@ -2,18 +2,17 @@
 #include "harness/runner/runner.h"
 
 #include <algorithm>
-#include <condition_variable>
-#include <exception>
-#include <limits>
-#include <map>
-#include <mutex>
-#include <set>
-#include <thread>
+#include <cstdio>
+#include <optional>
 #include <utility>
 
 #include "core/check.h"
-#include "harness/runner/determinism_check.h"
+#include "harness/isolation/post_mortem.h"
+#include "harness/isolation/watchdog.h"
+#include "harness/runner/exit_code.h"
+#include "harness/runner/isolated_run.h"
 #include "harness/runner/iteration_seed.h"
+#include "harness/runner/run_state.h"
 #include "harness/scheduler/dfs.h"
 
 namespace gcs {
@@ -37,9 +36,6 @@ std::string_view StopReasonName(StopReason reason) {
 }
 
 namespace {
-
-using Clock = std::chrono::steady_clock;
-constexpr uint64_t kNoIteration = std::numeric_limits<uint64_t>::max();
 
 InputError FlagError(std::string flag, std::string message) {
   return InputError{"<flag>", std::move(flag), std::move(message)};
@@ -73,90 +69,15 @@ struct Runner::State {
   bool free_mode = false;
   bool explores = false;
   std::vector<std::unique_ptr<Executor>> executors;  // [0] exists from Create on
-};
+  // In-process runs with a step timeout: a page and its monitor per executor, for the watchdog.
+  struct Watch {
+    explicit Watch(isolation::PageRegion r) : region(std::move(r)), monitor(region) {}
+    isolation::PageRegion region;
+    isolation::ExecutionMonitor monitor;
+  };
+  std::vector<std::unique_ptr<Watch>> watches;
 
-// The shared state of one Run call. Workers touch the atomics freely and the rest under mu.
-struct RunState {
-  const Scenario* scenario = nullptr;
-  const RunConfig* config = nullptr;
-  EngineOptions options;
-  std::atomic<uint64_t> next{0};                // the next iteration to claim
-  std::atomic<uint64_t> stop_at{kNoIteration};  // !keep_going: lowest failing iteration so far
-  std::atomic<bool> halt{false};                // start no further iteration
-  std::atomic<bool> exhausted{false};
-
-  std::mutex mu;
-  std::condition_variable cv;
-  uint32_t workers_running = 0;
-  uint64_t done = 0;
-  uint64_t violations = 0;
-  std::map<std::string, Failure> by_signature;  // lowest iteration per signature
-  std::vector<std::string> to_announce;         // signatures first seen since the last drain
-  std::vector<uint64_t> violating;              // stop_on_kind: every failing iteration
-  uint64_t error_iteration = kNoIteration;      // internal error: the lowest iteration's
-  std::string error;
-
-  // Claims the next iteration below `end`, unless the run is stopping. A claim that fails takes
-  // nothing, so [0, next) is exactly the set of iterations that ran or are running.
-  bool Claim(uint64_t end, uint64_t* out) {
-    uint64_t i = next.load();
-    do {
-      if (i >= end || i > stop_at.load() || halt.load()) return false;
-    } while (!next.compare_exchange_weak(i, i + 1));
-    *out = i;
-    return true;
-  }
-
-  void InternalError(uint64_t iteration, std::string message) {
-    std::lock_guard<std::mutex> guard(mu);
-    if (iteration < error_iteration) {
-      error_iteration = iteration;
-      error = std::move(message);
-    }
-    halt = true;
-    cv.notify_all();
-  }
-
-  void Record(uint64_t iteration, JudgedExecution&& judged) {
-    std::lock_guard<std::mutex> guard(mu);
-    ++done;
-    if (judged.verdict) {
-      ++violations;
-      const ViolationKind judged_kind = judged.verdict->kind;
-      std::string signature = judged.verdict->Signature();
-      auto it = by_signature.find(signature);
-      if (it == by_signature.end() || iteration < it->second.iteration) {
-        if (it == by_signature.end()) to_announce.push_back(signature);
-        by_signature[signature] =
-            Failure{iteration, std::move(judged.execution), std::move(*judged.verdict), 0};
-      }
-      if (config->stop_on_kind) violating.push_back(iteration);
-      const bool stops = !config->keep_going || config->stop_on_kind == judged_kind;
-      if (stops && iteration < stop_at.load()) stop_at = iteration;
-    }
-    cv.notify_all();
-  }
-
-  void RunIteration(Executor& ex, sched::Strategy& strategy, uint64_t i) {
-    const uint64_t seed = IterationSeed(config->seed, i);
-    try {
-      JudgedExecution judged = ex.Execute(*scenario, config->faults, strategy, seed, options);
-      if (judged.execution.strategy_exhausted && Explores(strategy)) exhausted = true;
-      if (config->check_determinism) {
-        std::optional<size_t> diverged;
-        JudgedExecution replay =
-            ex.Replay(*scenario, config->faults, judged.execution.schedule, options, &diverged);
-        if (auto diff = CompareWithReplay(*scenario, judged, replay, diverged)) {
-          InternalError(i, "nondeterminism: iteration " + std::to_string(i) + " (seed " +
-                               std::to_string(seed) + ") replayed from its schedule: " + *diff);
-          return;
-        }
-      }
-      Record(i, std::move(judged));
-    } catch (const std::exception& e) {
-      InternalError(i, "iteration " + std::to_string(i) + ": the execution threw: " + e.what());
-    }
-  }
+  RunPlan Plan() const { return RunPlan{&config, &factory, spec, free_mode, explores}; }
 };
 
 Expected<Runner> Runner::Create(RunConfig config) {
@@ -229,107 +150,51 @@ const std::string& Runner::strategy_spec() const {
 
 namespace {
 
-// Runs `phase_workers` threads over `body(worker index)` while the calling thread watches: the
-// interrupt and the time budget (setting halt), progress, new signatures. Returns when every
-// worker is done.
-struct Monitor {
-  RunState& rs;
-  const RunHooks& hooks;
-  Clock::time_point start;
-  Clock::time_point last_progress;
-  std::chrono::milliseconds budget;
-  bool interrupted = false;
-  bool out_of_time = false;
-  std::string strategy;  // for progress
-
-  void Drain(std::unique_lock<std::mutex>& lock) {
-    while (!rs.to_announce.empty()) {
-      std::vector<std::string> batch;
-      batch.swap(rs.to_announce);
-      if (!hooks.new_signature) continue;
-      for (const std::string& sig : batch) {
-        const Failure failure = rs.by_signature.at(sig);  // a copy: the callback runs unlocked
-        lock.unlock();
-        hooks.new_signature(failure);
-        lock.lock();
-      }
-    }
+// The in-process watchdog's verdict on a hung execution, handed to the hook (or printed) before
+// the process exits with kHang.
+void ReportInProcessHang(const Scenario& scenario, const RunConfig& config,
+                         const isolation::PageRegion& region, const RunHooks& hooks) {
+  isolation::DeathInput in;
+  in.scenario = &scenario;
+  in.region = &region;
+  in.hung = true;
+  in.step_timeout = config.step_timeout;
+  isolation::DeathReport death = isolation::PostMortem(in);
+  Failure f;
+  f.iteration = death.iteration;
+  f.violation = std::move(death.verdict);
+  f.execution.seed = death.schedule.seed;
+  f.execution.free_mode = death.schedule.strategy == "free";
+  f.execution.outcome = sched::ExecutionResult::Outcome::kAborted;
+  f.execution.schedule = std::move(death.schedule);
+  if (hooks.hang) {
+    hooks.hang(f);
+    return;
   }
-
-  void Watch(std::unique_lock<std::mutex>& lock) {
-    const auto now = Clock::now();
-    if (hooks.interrupt != nullptr && hooks.interrupt->load()) {
-      interrupted = true;
-      rs.halt = true;
-    }
-    if (budget.count() > 0 && now - start >= budget) {
-      out_of_time = true;
-      rs.halt = true;
-    }
-    if (rs.config->keep_going) Drain(lock);
-    if (hooks.progress && now - last_progress >= hooks.progress_interval) {
-      last_progress = now;
-      RunProgress p;
-      p.iterations = rs.done;
-      p.violations = rs.violations;
-      p.distinct = rs.by_signature.size();
-      p.seconds = std::chrono::duration<double>(now - start).count();
-      p.exec_per_sec = p.seconds > 0 ? static_cast<double>(rs.done) / p.seconds : 0;
-      p.strategy = strategy;
-      lock.unlock();
-      hooks.progress(p);
-      lock.lock();
-    }
-  }
-
-  void RunPhase(uint32_t workers, const std::function<void(uint32_t)>& body) {
-    {
-      std::lock_guard<std::mutex> guard(rs.mu);
-      rs.workers_running = workers;
-    }
-    std::vector<std::thread> threads;
-    threads.reserve(workers);
-    for (uint32_t w = 0; w < workers; ++w) {
-      threads.emplace_back([this, w, &body] {
-        body(w);
-        std::lock_guard<std::mutex> guard(rs.mu);
-        --rs.workers_running;
-        rs.cv.notify_all();
-      });
-    }
-    const auto tick = std::clamp<std::chrono::milliseconds>(
-        hooks.progress_interval, std::chrono::milliseconds(1), std::chrono::milliseconds(50));
-    std::unique_lock<std::mutex> lock(rs.mu);
-    while (rs.workers_running > 0) {
-      rs.cv.wait_for(lock, tick);
-      Watch(lock);
-    }
-    if (rs.config->keep_going) Drain(lock);
-    lock.unlock();
-    for (std::thread& t : threads)
-      t.join();
-  }
-
-  bool Stopping() const {
-    return rs.halt.load() || rs.stop_at.load() != kNoIteration || rs.exhausted.load();
-  }
-};
+  std::fprintf(stderr, "gcstress: %s: %s (iteration %llu, seed %llu)\n",
+               f.violation.Signature().c_str(), f.violation.message.c_str(),
+               static_cast<unsigned long long>(f.iteration),
+               static_cast<unsigned long long>(f.execution.seed));
+}
 
 }  // namespace
 
 RunSummary Runner::Run(const Scenario& scenario, const RunHooks& hooks) {
   State& st = *state_;
   const RunConfig& config = st.config;
+  if (config.isolate) return RunIsolated(st.Plan(), scenario, hooks);
+
   RunState rs;
   rs.scenario = &scenario;
   rs.config = &config;
+  rs.track_violating = config.stop_on_kind.has_value();
   rs.options.free_mode = st.free_mode;
   rs.options.yield_per_mille = config.yield_per_mille;
   const uint64_t limit = config.iterations == 0 ? kNoIteration : config.iterations;
 
   RunSummary summary;
   summary.strategy = st.spec;
-  Monitor monitor{rs, hooks, Clock::now(), Clock::now(), config.time_budget};
+  RunMonitor monitor{rs, hooks, RunClock::now(), RunClock::now(), config.time_budget};
   monitor.strategy = st.spec;
 
   // Every worker beyond the first gets its own target; made on demand and kept.
@@ -339,6 +204,27 @@ RunSummary Runner::Run(const Scenario& scenario, const RunHooks& hooks) {
     GCS_CHECK_MSG(target.ok(), "the target factory failed after succeeding once");
     st.executors.push_back(std::make_unique<Executor>(std::move(target).value(),
                                                       OracleOptions{.free_mode = st.free_mode}));
+  }
+  // The watchdog: each executor keeps a (private) page it reads.
+  std::optional<isolation::Watchdog> watchdog;
+  for (size_t w = 0; w < st.executors.size(); ++w)
+    st.executors[w]->SetMonitor(nullptr);
+  if (config.step_timeout.count() > 0) {
+    std::vector<const isolation::PageRegion*> regions;
+    for (size_t w = 0; w < jobs; ++w) {
+      if (st.watches.size() <= w) {
+        Expected<isolation::PageRegion> region = isolation::PageRegion::Create(/*shared=*/false);
+        GCS_CHECK_MSG(region.ok(), "cannot map the watchdog's progress page");
+        st.watches.push_back(std::make_unique<State::Watch>(std::move(region).value()));
+      }
+      st.watches[w]->region.Reset();
+      st.executors[w]->SetMonitor(&st.watches[w]->monitor);
+      regions.push_back(&st.watches[w]->region);
+    }
+    watchdog.emplace(
+        regions, config.step_timeout,
+        [&](size_t w) { ReportInProcessHang(scenario, config, st.watches[w]->region, hooks); },
+        static_cast<int>(ExitCode::kHang));
   }
   summary.workers = 1;
 
@@ -388,55 +274,14 @@ RunSummary Runner::Run(const Scenario& scenario, const RunHooks& hooks) {
       });
     }
   }
-
-  summary.seconds = std::chrono::duration<double>(Clock::now() - monitor.start).count();
-  std::lock_guard<std::mutex> guard(rs.mu);
-  std::vector<Failure> failures;
-  for (auto& [sig, failure] : rs.by_signature)
-    failures.push_back(std::move(failure));
-  std::sort(failures.begin(), failures.end(),
-            [](const Failure& a, const Failure& b) { return a.iteration < b.iteration; });
-  const uint64_t cut = rs.stop_at.load();
-  if (cut != kNoIteration) {
-    // Iterations above the one the run stopped at that were already running when it was found do
-    // not count: the summary is the one a single worker would give.
-    std::erase_if(failures, [cut](const Failure& f) { return f.iteration > cut; });
-    summary.iterations = cut + 1;
-    summary.violations =
-        config.keep_going
-            ? static_cast<uint64_t>(std::count_if(rs.violating.begin(), rs.violating.end(),
-                                                  [cut](uint64_t i) { return i <= cut; }))
-            : 1;
-  } else {
-    summary.iterations = rs.done;
-    summary.violations = rs.violations;
-  }
-  for (Failure& f : failures) {
-    if (config.confirm > 0) f.confirmed = Confirm(scenario, f, config.confirm);
-  }
-  if (!failures.empty()) summary.first_failure = failures[0];
-  summary.failures = std::move(failures);
-  summary.exec_per_sec = summary.seconds > 0 ? static_cast<double>(rs.done) / summary.seconds : 0;
-
-  if (rs.error_iteration != kNoIteration) {
-    summary.stop = StopReason::kInternalError;
-    summary.internal_error = rs.error;
-  } else if (cut != kNoIteration) {
-    summary.stop = StopReason::kFirstFailure;
-  } else if (rs.exhausted.load()) {
-    summary.stop = StopReason::kExhausted;
-  } else if (monitor.interrupted) {
-    summary.stop = StopReason::kInterrupted;
-  } else if (monitor.out_of_time) {
-    summary.stop = StopReason::kTimeBudget;
-  } else {
-    summary.stop = StopReason::kIterations;
-  }
-  return summary;
+  watchdog.reset();
+  return Summarize(rs, monitor, std::move(summary),
+                   [&](const Failure& f) { return Confirm(scenario, f, config.confirm); });
 }
 
 uint32_t Runner::Confirm(const Scenario& scenario, const Failure& failure, uint32_t times) {
   State& st = *state_;
+  if (st.config.isolate) return ConfirmIsolated(st.Plan(), scenario, failure, times);
   Executor& ex = *st.executors[0];
   EngineOptions options;
   options.free_mode = st.free_mode;

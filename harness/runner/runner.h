@@ -4,6 +4,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -24,6 +25,14 @@ struct Failure {
   Execution execution;  // execution.schedule replays it; execution.seed == IterationSeed(...)
   Violation violation;
   uint32_t confirmed = 0;  // of RunConfig::confirm re-executions, how many gave the same signature
+  // Fork mode, an execution whose process died or hung: its stderr tail (the sanitizer report,
+  // the GCS_CHECK line) and the file name to keep it under beside the repro ("sanitizer.txt",
+  // "crash.txt"). Raw text with addresses and pids: never part of a result, compared by nobody.
+  // The execution then has its seed and schedule (up to the death) but no trace.
+  std::string evidence;
+  std::string evidence_file;
+  // Fork mode: where execution.trace's site and error texts live (they came from the child).
+  std::shared_ptr<const std::deque<std::string>> trace_strings;
 };
 
 // Why a run ended.
@@ -72,6 +81,11 @@ struct RunHooks {
   std::function<void(const Failure&)> new_signature;
   // Set (e.g. by a SIGINT handler) to stop between iterations.
   const std::atomic<bool>* interrupt = nullptr;
+  // In-process runs with a step timeout: a hung execution (threads stuck in the target cannot be
+  // unwound) is handed over on the watchdog thread — its verdict and schedule so far, no trace —
+  // and then the process exits with code 4. Without this hook the verdict is printed to stderr.
+  // Fork mode reports hangs as failures like any other.
+  std::function<void(const Failure&)> hang;
 };
 
 // Runs iterations of a scenario.
@@ -100,6 +114,25 @@ struct RunHooks {
 // Determinism check (config.check_determinism): every execution is replayed from its schedule on
 // the same executor and compared (determinism_check.h); a difference ends the run with
 // kInternalError.
+//
+// Isolation (config.isolate, "fork mode"). The calling thread forks child processes and runs
+// nothing itself: each child builds its own target and executor and runs a batch of iterations
+// (at most config.batch), streaming a result per iteration through a pipe, and keeps a
+// ProgressPage (harness/isolation/progress_page.h) in memory shared with the parent: the
+// iteration it runs, its progress counter, each thread's step, and the schedule decisions as they
+// are taken. When a child dies (a signal, an abort, a failed GCS_CHECK, a sanitizer report) or
+// stops making progress for config.step_timeout (the parent SIGKILLs it), the parent reads the
+// page and the child's stderr and records a verdict for the iteration it was running — crash,
+// hang, or the sanitizer report's kind (post_mortem.h) — with its seed and its schedule up to
+// the death, which `gcstress replay` reproduces. A fresh child then takes the rest of the batch.
+// Iteration numbers, seeds, stopping and "the lowest failing iteration" are exactly as above, and
+// nothing depends on config.batch or jobs (jobs children run at once). Two rules are new, for
+// executions that die: an execution that dies during calibration contributes nothing to it (the
+// next child re-runs the calibration iterations before it, without it, to rebuild the
+// strategy's state); and dfs, whose search tree dies with its child, ends the run at such an
+// execution, with or without keep_going. The process calling Run should run no other gcstress
+// threads then: a child inherits no threads, and TSan cannot watch a child forked from a
+// multi-threaded process.
 class Runner {
  public:
   static constexpr uint64_t kCalibrationIterations = 16;

@@ -1,0 +1,209 @@
+// gcstress runner — the child's side of fork mode: its own executor, the batch, the messages.
+#include "harness/runner/child_batch.h"
+
+#include <algorithm>
+#include <exception>
+#include <memory>
+#include <optional>
+#include <set>
+
+#include "core/check.h"
+#include "harness/isolation/fatal_events.h"
+#include "harness/runner/determinism_check.h"
+#include "harness/runner/iteration_seed.h"
+
+namespace gcs {
+
+using isolation::MessageSink;
+using isolation::PageRegion;
+using isolation::WireReader;
+using isolation::WireWriter;
+
+void PutFailure(WireWriter& w, const Violation& violation, const Execution& execution) {
+  isolation::PutViolation(w, violation);
+  isolation::PutExecution(w, execution);
+}
+
+bool GetFailure(WireReader& r, Failure* out) {
+  auto strings = std::make_shared<isolation::TraceStrings>();
+  out->violation = isolation::GetViolation(r);
+  out->execution = isolation::GetExecution(r, *strings);
+  out->trace_strings = std::move(strings);
+  return r.AtEnd();
+}
+
+namespace {
+
+void Send(MessageSink& sink, BatchMessage type, const WireWriter& w) {
+  sink.Send(static_cast<uint8_t>(type), w.bytes());
+}
+
+class BatchRunner {
+ public:
+  BatchRunner(MessageSink& sink, PageRegion& region, const Scenario& scenario,
+              const RunConfig& config, Executor& executor, bool free_mode)
+      : sink_(sink), region_(region), scenario_(scenario), config_(config), ex_(executor) {
+    options_.free_mode = free_mode;
+    options_.yield_per_mille = config.yield_per_mille;
+  }
+
+  // True if the parent says not to start iteration i.
+  bool Stopped(uint64_t i) const {
+    const isolation::ProgressPage& p = region_.page();
+    return i > p.stop_at.load(std::memory_order_relaxed) ||
+           p.halt.load(std::memory_order_relaxed) != 0;
+  }
+
+  // One iteration. `report`: send its result (a silent one re-establishes a calibrating
+  // strategy's state). False: the child must stop (it sent kError or kReported).
+  bool RunOne(sched::Strategy& strategy, uint64_t i, bool report) {
+    const uint64_t seed = IterationSeed(config_.seed, i);
+    ex_.monitor()->SetIteration(i);
+    JudgedExecution judged;
+    try {
+      judged = ex_.Execute(scenario_, config_.faults, strategy, seed, options_);
+      if (report && config_.check_determinism) {
+        std::optional<size_t> diverged;
+        JudgedExecution replay =
+            ex_.Replay(scenario_, config_.faults, judged.execution.schedule, options_, &diverged);
+        if (auto diff = CompareWithReplay(scenario_, judged, replay, diverged)) {
+          return Error(i, "nondeterminism: iteration " + std::to_string(i) + " (seed " +
+                              std::to_string(seed) + ") replayed from its schedule: " + *diff);
+        }
+      }
+    } catch (const std::exception& e) {
+      return Error(i, "iteration " + std::to_string(i) + ": the execution threw: " + e.what());
+    }
+    // A report (or a leak only LeakSanitizer saw) outranks the oracles: the parent decides.
+    if (region_.page().reports.load() > 0 || isolation::CheckForLeaks()) {
+      WireWriter w;
+      w.U64(i);
+      isolation::PutExecution(w, judged.execution);
+      Send(sink_, BatchMessage::kReported, w);
+      return false;
+    }
+    if (!report) return true;
+    WireWriter w;
+    w.U64(i);
+    if (!judged.verdict) {
+      Send(sink_, BatchMessage::kPass, w);
+    } else if (const std::string sig = judged.verdict->Signature(); sent_.insert(sig).second) {
+      PutFailure(w, *judged.verdict, judged.execution);
+      Send(sink_, BatchMessage::kFailure, w);
+    } else {
+      // Later in this child's (ascending) range than the one sent: never the lowest.
+      w.U8(static_cast<uint8_t>(judged.verdict->kind));
+      w.Str(sig);
+      Send(sink_, BatchMessage::kViolation, w);
+    }
+    if (judged.execution.strategy_exhausted) exhausted_ = true;
+    return true;
+  }
+
+  bool exhausted() const { return exhausted_; }
+
+  void SendCalibrated(const std::string& spec) {
+    WireWriter w;
+    w.Str(spec);
+    Send(sink_, BatchMessage::kCalibrated, w);
+  }
+
+  void SendExhausted(uint64_t i) {
+    WireWriter w;
+    w.U64(i);
+    Send(sink_, BatchMessage::kExhausted, w);
+  }
+
+ private:
+  bool Error(uint64_t i, const std::string& message) {
+    WireWriter w;
+    w.U64(i);
+    w.Str(message);
+    Send(sink_, BatchMessage::kError, w);
+    return false;
+  }
+
+  MessageSink& sink_;
+  PageRegion& region_;
+  const Scenario& scenario_;
+  const RunConfig& config_;
+  Executor& ex_;
+  EngineOptions options_;
+  std::set<std::string> sent_;
+  bool exhausted_ = false;
+};
+
+std::unique_ptr<sched::Strategy> Strategy(const std::string& spec) {
+  auto s = sched::MakeStrategy(spec);
+  GCS_CHECK_MSG(s.ok(), "a canonical strategy spec failed to parse");
+  return std::move(s).value();
+}
+
+}  // namespace
+
+int RunBatch(MessageSink& sink, PageRegion& region, const Scenario& scenario,
+             const RunConfig& config, const TargetFactory& factory, bool free_mode,
+             const Batch& batch) {
+  isolation::WatchFatalEvents(&region, /*signal_handlers=*/true);
+  Expected<std::unique_ptr<Target>> target = factory();
+  if (!target) {
+    WireWriter w;
+    w.U64(batch.begin);
+    w.Str("the target factory failed in the child: " + target.error().Format());
+    Send(sink, BatchMessage::kError, w);
+    return 0;
+  }
+  Executor executor(std::move(target).value(), OracleOptions{.free_mode = free_mode});
+  isolation::ExecutionMonitor monitor(region);
+  executor.SetMonitor(&monitor);
+  BatchRunner runner(sink, region, scenario, config, executor, free_mode);
+
+  switch (batch.mode) {
+    case Batch::Mode::kCalibrate: {
+      auto calibrating = Strategy(batch.spec);
+      for (uint64_t i = 0; i < batch.begin; ++i) {
+        if (std::find(batch.skip.begin(), batch.skip.end(), i) != batch.skip.end()) continue;
+        if (!runner.RunOne(*calibrating, i, /*report=*/false)) return 0;
+      }
+      for (uint64_t i = batch.begin; i < batch.end; ++i) {
+        if (runner.Stopped(i) || !runner.RunOne(*calibrating, i, true)) return 0;
+      }
+      if (batch.send_frozen) {
+        // As Runner::Run in-process: the spec the calibrated strategy would run the next
+        // execution with.
+        calibrating->BeginExecution(IterationSeed(config.seed, batch.end),
+                                    static_cast<uint32_t>(scenario.threads.size()));
+        runner.SendCalibrated(calibrating->Spec());
+      }
+      return 0;
+    }
+    case Batch::Mode::kExplore: {
+      auto exploring = Strategy(batch.spec);
+      for (uint64_t i = batch.begin; i < batch.end; ++i) {
+        if (runner.Stopped(i) || !runner.RunOne(*exploring, i, true)) return 0;
+        if (runner.exhausted()) {
+          runner.SendExhausted(i);
+          return 0;
+        }
+      }
+      return 0;
+    }
+    case Batch::Mode::kSample:
+      for (uint64_t i = batch.begin; i < batch.end; ++i) {
+        if (runner.Stopped(i)) return 0;
+        auto fresh = Strategy(batch.spec);
+        if (!runner.RunOne(*fresh, i, true)) return 0;
+      }
+      return 0;
+    case Batch::Mode::kFree: {
+      auto unused = Strategy("round-robin");  // the engine ignores it in free mode
+      for (uint64_t i = batch.begin; i < batch.end; ++i) {
+        if (runner.Stopped(i) || !runner.RunOne(*unused, i, true)) return 0;
+      }
+      return 0;
+    }
+  }
+  return 0;
+}
+
+}  // namespace gcs

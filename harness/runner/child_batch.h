@@ -1,0 +1,66 @@
+// gcstress runner — a batch of iterations run by a child process in fork mode, and the messages
+// it sends its parent.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "harness/isolation/child_process.h"
+#include "harness/isolation/progress_page.h"
+#include "harness/isolation/wire.h"
+#include "harness/runner/executor.h"
+#include "harness/runner/run_config.h"
+#include "harness/runner/runner.h"
+
+namespace gcs {
+
+// What one child runs: iterations [begin, end) of a run, one way.
+struct Batch {
+  enum class Mode : uint8_t {
+    // The first Runner::kCalibrationIterations iterations, on one strategy object built from
+    // `spec`, in order. A child that takes over after a death first re-runs [0, begin) without
+    // reporting — skipping the iterations in `skip`, whose executions died and so contributed
+    // nothing — to bring the strategy to where the dead child had it. On reaching `end`, if
+    // `send_frozen`, it reports the spec every later iteration runs with.
+    kCalibrate,
+    kExplore,  // dfs: one strategy object from `spec`, carried from execution to execution
+    kSample,   // a fresh strategy from `spec` (the frozen one) per iteration
+    kFree,     // free mode
+  };
+  Mode mode = Mode::kSample;
+  uint64_t begin = 0;
+  uint64_t end = 0;
+  std::string spec;
+  std::vector<uint64_t> skip;
+  bool send_frozen = false;
+};
+
+// Child -> parent. Payloads start with the iteration (u64) unless said otherwise.
+enum class BatchMessage : uint8_t {
+  kPass,        // the iteration passed
+  kFailure,     // it failed, with a signature this child had not sent yet: + Violation, Execution
+  kViolation,   // it failed again with a signature sent before: + kind (u8), signature (str)
+  kError,       // the harness failed in it: + message (str); the child stops
+  kExhausted,   // the exploring strategy has nothing left after it
+  kCalibrated,  // no iteration: the frozen spec (str)
+  kReported,    // a sanitizer report came during it: + Execution; the child stops, the parent
+                // classifies the report from the page and the stderr it captured
+  kReplayed,    // ReExecution (isolated_replay.h): + verdict flag, Violation, Execution,
+                // diverged_at flag and value
+};
+
+// The child's side of a run: builds its own target (factory), executor and page monitor, runs
+// `batch`, sends one message per iteration, and returns the exit status (0). It stops early,
+// between iterations, when the page's stop_at or halt tells it to, and after a kError or
+// kReported. `region` is the page shared with the parent.
+int RunBatch(isolation::MessageSink& sink, isolation::PageRegion& region, const Scenario& scenario,
+             const RunConfig& config, const TargetFactory& factory, bool free_mode,
+             const Batch& batch);
+
+// Encoding of a Failure's verdict and execution (kFailure payload after the iteration).
+void PutFailure(isolation::WireWriter& w, const Violation& violation, const Execution& execution);
+// Decodes it into `out` (iteration set by the caller); false if malformed.
+bool GetFailure(isolation::WireReader& r, Failure* out);
+
+}  // namespace gcs
