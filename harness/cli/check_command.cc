@@ -54,6 +54,14 @@ ExitCode CheckCommand(const Invocation& inv) {
     std::vector<TableRow> rows;
     for (const ExpectationResult& r : *results) {
       const RunSummary& s = r.summary;
+      if (r.other_target) {
+        rows.push_back({JoinFaults(r.expectation.faults),
+                        r.expectation.violation
+                            ? std::string(ViolationName(*r.expectation.violation))
+                            : "pass",
+                        "-", "-", "skipped (another target's faults)"});
+        continue;
+      }
       const std::string expected =
           r.expectation.violation ? std::string(ViolationName(*r.expectation.violation)) : "pass";
       // What the run found: the expected kind if it did, else its first verdict.

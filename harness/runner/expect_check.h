@@ -12,7 +12,9 @@ namespace gcs {
 struct ExpectationResult {
   Expectation expectation;
   bool implicit = false;  // the scenario has no expect block: it must pass on the fixed target
-  RunSummary summary;     // of the run under expectation.faults
+  // The entry names faults this target does not have (another target's): not run, and it holds.
+  bool other_target = false;
+  RunSummary summary;  // of the run under expectation.faults
   bool ok = false;
   // When !ok: kind expect-mismatch, phase "expect", message "expected double-free under
   // [refpool-deferred-incref], got pass after 1000 iterations".
@@ -24,7 +26,9 @@ struct ExpectationResult {
 //   - "pass": no iteration has a violation (the run stops at the first one);
 //   - a violation kind: some iteration's verdict has that kind (the run keeps going past other
 //     kinds and stops at the first of that one).
-// A scenario without an expect block is checked as [{"faults": [], "result": "pass"}]. An
+// A scenario without an expect block is checked as [{"faults": [], "result": "pass"}]. Entries
+// naming a fault the target does not have belong to another target: they are reported with
+// other_target set and not run. An
 // internal error in a run ends the check there (that summary has stop == kInternalError).
 // Errors: bad config (as Runner::Create).
 Expected<std::vector<ExpectationResult>> CheckExpectations(const Scenario& scenario,

@@ -92,8 +92,9 @@ std::string ShortenLastRead(std::string message) {
   const size_t start = message.find(kMarker);
   if (start == std::string::npos) return message;
   const size_t token = start + kMarker.size();
-  const size_t end = message.find("'; ", token);
-  if (end == std::string::npos || end - token <= kKeep) return message;
+  size_t end = message.find("'; ", token);  // "...; last read: '<token>'; expected ..."
+  if (end == std::string::npos) end = message.rfind('\'');  // "... last read: '<token>'"
+  if (end == std::string::npos || end < token || end - token <= kKeep) return message;
   return message.substr(0, token) + "..." + message.substr(end - kKeep);
 }
 

@@ -1,6 +1,8 @@
 // gcstress target — the table of built-in targets.
 #include "harness/target/target.h"
 
+#include <algorithm>
+
 #include "harness/target/core_target.h"
 #ifdef GCS_WITH_CPYTHON
 #include "harness/target/cpython_target.h"
@@ -18,6 +20,16 @@ std::vector<TargetInfo> ListTargets() {
 #endif
   };
   return targets;
+}
+
+std::vector<std::string> AllTargetFaultNames() {
+  std::vector<std::string> names;
+  for (const TargetInfo& t : ListTargets()) {
+    for (std::string& f : t.make()->FaultNames()) {
+      if (std::find(names.begin(), names.end(), f) == names.end()) names.push_back(std::move(f));
+    }
+  }
+  return names;
 }
 
 Expected<std::unique_ptr<Target>> MakeTarget(std::string_view name) {

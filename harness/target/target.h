@@ -108,5 +108,9 @@ struct TargetInfo {
 };
 std::vector<TargetInfo> ListTargets();
 Expected<std::unique_ptr<Target>> MakeTarget(std::string_view name);
+// Every built-in target's fault names, in target order, each once. A scenario's `expect` block
+// may name any of them (scenarios/cpython/ names the cpython adapter's); a run on one target
+// uses only the entries whose faults that target has.
+std::vector<std::string> AllTargetFaultNames();
 
 }  // namespace gcs

@@ -3,7 +3,6 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <set>
 
 #include "harness/minimizer/minimizer.h"
 #include "harness/runner/repro.h"
@@ -15,17 +14,6 @@ namespace gcs {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-// Every fault name any built-in target knows: a scenario may expect faults of another target
-// (scenarios/cpython/), which only makes that expectation not ours.
-std::vector<std::string> AllKnownFaults() {
-  std::set<std::string> names;
-  for (const TargetInfo& t : ListTargets()) {
-    for (const std::string& f : t.make()->FaultNames())
-      names.insert(f);
-  }
-  return {names.begin(), names.end()};
-}
 
 bool Known(const std::vector<std::string>& names, const std::string& name) {
   return std::find(names.begin(), names.end(), name) != names.end();
@@ -48,7 +36,7 @@ std::string WriteCellRepro(const ZooOptions& options, const ZooScenario& file,
       Predicate predicate = MakeSignaturePredicate(**target, config.faults, cell.signature);
       MinimizeOptions mo;
       mo.max_time = options.minimize_budget;
-      mo.load.known_faults = AllKnownFaults();
+      mo.load.known_faults = AllTargetFaultNames();
       mo.load.target = options.target;
       mo.load.supported_ops = (*target)->SupportedOps();
       const MinimizeResult m = Minimize(file.scenario, failure.execution.schedule, predicate, mo);
@@ -152,7 +140,7 @@ Expected<std::vector<ZooScenario>> LoadZooScenarios(const ZooOptions& options,
   }
   std::sort(paths.begin(), paths.end());
   LoadOptions load;
-  load.known_faults = AllKnownFaults();
+  load.known_faults = AllTargetFaultNames();
   load.target = std::string(target.Name());
   const OpSet supported = target.SupportedOps();
   std::vector<ZooScenario> files;

@@ -175,4 +175,9 @@ TEST(JsonInputTest, LongBrokenTokenIsQuotedByItsTail) {
   const std::string line = r.error().Format();
   EXPECT_LT(line.size(), 200u) << line;
   EXPECT_NE(line.find("last read: '..."), std::string::npos) << line;
+  // A raw line break inside a long string: the message ends with the quoted token.
+  const std::string broken = "{\"a\": \"" + std::string(5000, 'y') + "\n\"}";
+  auto r2 = gcs::ParseJson(broken, "long.json");
+  ASSERT_FALSE(r2.ok());
+  EXPECT_LT(r2.error().Format().size(), 240u) << r2.error().Format();
 }

@@ -44,18 +44,16 @@ std::string ReadTextFile(const std::filesystem::path& path) {
 }
 
 std::vector<std::string> CoreFaultNames() {
-  // The loader knows no fault names (they belong to the target); the tests use the core's.
-#if __has_include("core/faults.def")
+  // The loader knows no fault names (they belong to the targets); the tests use the built-in
+  // targets' — what the runner passes too, since an expect block may name any target's faults.
   return {
 #define GCS_FAULT(Name, flag, ...) flag,
 #include "core/faults.def"
 #undef GCS_FAULT
+#define GCS_CPYTHON_FAULT(Name, flag, ...) flag,
+#include "harness/target/cpython_faults.def"
+#undef GCS_CPYTHON_FAULT
   };
-#else
-  // Until core/faults.def exists: the five seed bugs' switches (../shared/SEED_BUGS.md).
-  return {"refpool-deferred-incref", "gc-worklist-race", "proxy-shared-table",
-          "terminate-keeps-listeners", "vm-switch-stale-current"};
-#endif
 }
 
 LoadOptions CoreLoadOptions() {
