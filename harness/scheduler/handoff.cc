@@ -5,6 +5,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 
 #include "core/check.h"
@@ -60,10 +61,17 @@ uint64_t HandoffSlot::Consume() {
 }
 
 uint64_t HandoffSlot::Await() {
-  for (uint32_t i = 0; i < kSpinIterations; ++i) {
-    if (word_.load(std::memory_order_acquire) == kGranted) return Consume();
+  const bool probe = ++awaits_ % kProbeEvery == 0;
+  const uint32_t budget = probe ? kSpinIterations : spin_budget_;
+  for (uint32_t i = 0; i < budget; ++i) {
+    if (word_.load(std::memory_order_acquire) == kGranted) {
+      // Headroom over what this wait needed, so ordinary jitter does not push us into a sleep.
+      spin_budget_ = std::max(spin_budget_, std::min(kSpinIterations, 8 * i + kMinSpins));
+      return Consume();
+    }
     CpuRelax();
   }
+  spin_budget_ = std::max(kMinSpins, spin_budget_ / 2);
   for (;;) {
     uint32_t seen = kIdle;
     // Announce the sleep with a CAS so that a Grant() racing with us either sees kSleeping (and

@@ -22,14 +22,26 @@ namespace gcs::sched {
 // harness often has more threads than cores). Grant() issues FUTEX_WAKE only when the waiter
 // announced that it is asleep, so a handoff between two spinning threads makes no syscall.
 //
+// The spin is adaptive, because the right length depends on the machine's load. With a core
+// each, the partner answers within the spin and a long budget keeps both sides out of the
+// kernel. When the partner has no core of its own — other processes are busy, or both share
+// one — it can only run once we stop spinning, so every spin is pure loss (with a fixed 2048-pause
+// budget, 10^2-10^3x slower handoffs on a loaded 2-vCPU box). So each slot halves its budget
+// whenever the spin fails (down to kMinSpins), raises it to what a successful spin needed (with
+// headroom), and every kProbeEvery-th Await spins the full kSpinIterations to find out whether
+// spinning pays again. This only affects timing; no decision depends on it.
+//
 // 128-byte aligned and sized, not 64: x86 cores (Intel's spatial prefetcher, AMD's adjacent-line
 // prefetcher) fetch cache lines in aligned pairs, so a field sharing the pair with the slot word
 // would bounce between cores along with it.
 class alignas(128) HandoffSlot {
  public:
-  // Long enough to cover a handoff round trip between two cores; short enough that a parked
-  // thread stops competing for a core soon (the harness machine may have 2 cores and 8 threads).
+  // The full budget: long enough to cover a handoff round trip between two cores, and a futex
+  // wake-up of a sleeping partner (so two threads that fell asleep can get back to spinning);
+  // short enough that a parked thread stops competing for a core soon.
   static constexpr uint32_t kSpinIterations = 2048;
+  static constexpr uint32_t kMinSpins = 32;
+  static constexpr uint32_t kProbeEvery = 16;
 
   HandoffSlot() = default;
   HandoffSlot(const HandoffSlot&) = delete;
@@ -49,6 +61,9 @@ class alignas(128) HandoffSlot {
 
   std::atomic<uint32_t> word_{kIdle};
   uint64_t payload_ = 0;  // written before the releasing exchange, read after the acquire
+  // Touched only by the thread that awaits this slot.
+  uint32_t spin_budget_ = kSpinIterations;
+  uint32_t awaits_ = 0;
 };
 
 // One pause (x86) / yield (arm) instruction: tells the core we are spinning.
