@@ -25,8 +25,8 @@ namespace gcs::sched {
 // The spin is adaptive, because the right length depends on the machine's load. With a core
 // each, the partner answers within the spin and a long budget keeps both sides out of the
 // kernel. When the partner has no core of its own — other processes are busy, or both share
-// one — it can only run once we stop spinning, so every spin is pure loss (with a fixed 2048-pause
-// budget, 10^2-10^3x slower handoffs on a loaded 2-vCPU box). So each slot halves its budget
+// one — it can only run once we stop spinning, so every spin is pure loss (a fixed 2048-pause
+// budget made handoffs ~10x slower on a loaded 2-vCPU machine). So each slot halves its budget
 // whenever the spin fails (down to kMinSpins), raises it to what a successful spin needed (with
 // headroom), and every kProbeEvery-th Await spins the full kSpinIterations to find out whether
 // spinning pays again. This only affects timing; no decision depends on it.
