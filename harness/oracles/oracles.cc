@@ -26,10 +26,12 @@ std::vector<std::unique_ptr<Oracle>> MakeOracles(const Target& target,
   std::vector<std::unique_ptr<Oracle>> out;
   out.push_back(std::make_unique<DoubleFreeOracle>(shadow, full, options));
   if (ordered) out.push_back(std::make_unique<UseAfterFreeOracle>(shadow, full, options));
-  if (full && ordered) {
-    // Reachability and counts are claims about *every* reference: without the full stream a
-    // missing event would read as a bug.
-    out.push_back(std::make_unique<PrematureCollectionOracle>(shadow, full, options));
+  // Reachability is a claim about every holder: it needs a target that reports them all
+  // (ReportsHolders); counts need every reference, the runtime's own too (FullEventStream):
+  // without them a missing event would read as a bug.
+  const bool holders = target.ReportsHolders();
+  if (holders && ordered) {
+    out.push_back(std::make_unique<PrematureCollectionOracle>(shadow, holders, options));
   }
   out.push_back(std::make_unique<LeakOracle>(shadow, full, options));
   if (full && ordered) out.push_back(std::make_unique<RefcountOracle>(shadow, full, options));

@@ -105,6 +105,9 @@ class CpythonTarget final : public Target {
   OpSet SupportedOps() const override;
   std::vector<std::string> FaultNames() const override;
   bool FullEventStream() const override { return false; }
+  // Every holder the spec counts is the adapter's own doing (handles, slots, the pool, finalize's
+  // held value), so it reports them all: premature collection can be judged.
+  bool ReportsHolders() const override { return true; }
 
   void Begin(const TargetExecution& exec) override;
   void ThreadBegin(uint32_t thread) override;

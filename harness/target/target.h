@@ -72,6 +72,11 @@ class Target {
   // True if the target reports every alloc/free/incref/decref (the built-in core); false if the
   // oracles must work from probes (liveness queries) instead.
   virtual bool FullEventStream() const = 0;
+  // True if the target reports every reference the scenario's spec counts as holding an object —
+  // handles (clone/drop), reference fields (edge-set/clear), pool entries, registry held values —
+  // even without reporting the runtime's own internal references. Reachability is then known,
+  // and premature collection can be judged from probes. Implied by FullEventStream().
+  virtual bool ReportsHolders() const { return FullEventStream(); }
 
   // --- one execution. Calls come in this order:
   //   Begin, { ThreadBegin(t), Apply(...)*, Discard(...)*, ThreadEnd(t) } per thread (threads

@@ -830,10 +830,14 @@ TEST(CpythonTargetTest, InBandFaultsAreFoundByPctAndReplay) {
     std::printf("[ cpython  ] %s found by pct at seed %llu (%d clean seeds before): %s; %s\n",
                 c.fault.c_str(), static_cast<unsigned long long>(seed - 1), missed,
                 found->finding->what.c_str(), found->findings.at(c.result).what.c_str());
-    // The harness's own oracles must report the expected result, once MakeOracles returns some.
+    // The harness's own oracles judge it too: from the probes alone (ReportsHolders, without the
+    // full event stream) they see the free itself as premature, or — where the execution goes
+    // on to use the dangling handle — the use after free, the more severe verdict.
     if (!MakeOracles(*target).empty()) {
       ASSERT_TRUE(found->violation) << "the oracles missed what the checker found";
-      EXPECT_EQ(ViolationName(found->violation->kind), c.result) << found->violation->message;
+      const std::string kind(ViolationName(found->violation->kind));
+      EXPECT_TRUE(kind == "premature-collection" || kind == c.result)
+          << kind << ": " << found->violation->message;
       std::printf("[ cpython  ]   oracles: %s: %s\n", found->violation->Signature().c_str(),
                   found->violation->message.c_str());
     }
