@@ -47,22 +47,26 @@ class BatchRunner {
     options_.yield_per_mille = config.yield_per_mille;
   }
 
-  // True if the parent says not to start iteration i.
+  // True if the parent says not to start iteration i. A hunt finishes what it was asked for
+  // unless the run stopped below it: a leak it finds may be the lowest failure.
   bool Stopped(uint64_t i) const {
     const isolation::ProgressPage& p = region_.page();
     return i > p.stop_at.load(std::memory_order_relaxed) ||
-           p.halt.load(std::memory_order_relaxed) != 0;
+           (!hunt_ && p.halt.load(std::memory_order_relaxed) != 0);
   }
 
+  void Hunt() { hunt_ = true; }
+
   // One iteration. `report`: send its result (a silent one re-establishes a calibrating
-  // strategy's state). False: the child must stop (it sent kError or kReported).
+  // strategy's state; a hunt reports only the leak it is after). False: the child must stop (it
+  // sent kError or kReported).
   bool RunOne(sched::Strategy& strategy, uint64_t i, bool report) {
     const uint64_t seed = IterationSeed(config_.seed, i);
     ex_.monitor()->SetIteration(i);
     JudgedExecution judged;
     try {
       judged = ex_.Execute(scenario_, config_.faults, strategy, seed, options_);
-      if (report && config_.check_determinism) {
+      if (report && !hunt_ && config_.check_determinism) {
         std::optional<size_t> diverged;
         JudgedExecution replay =
             ex_.Replay(scenario_, config_.faults, judged.execution.schedule, options_, &diverged);
@@ -74,8 +78,8 @@ class BatchRunner {
     } catch (const std::exception& e) {
       return Error(i, "iteration " + std::to_string(i) + ": the execution threw: " + e.what());
     }
-    // A report (or a leak only LeakSanitizer saw) outranks the oracles: the parent decides.
-    if (region_.page().reports.load() > 0 || isolation::CheckForLeaks()) {
+    // A report outranks the oracles: the parent decides.
+    if (region_.page().reports.load() > 0 || (hunt_ && report && isolation::CheckForLeaks())) {
       WireWriter w;
       w.U64(i);
       isolation::PutExecution(w, judged.execution);
@@ -83,6 +87,9 @@ class BatchRunner {
       return false;
     }
     if (!report) return true;
+    last_ = i;
+    ran_ = true;
+    if (hunt_) return true;
     WireWriter w;
     w.U64(i);
     if (!judged.verdict) {
@@ -114,6 +121,15 @@ class BatchRunner {
     Send(sink_, BatchMessage::kExhausted, w);
   }
 
+  // The batch-end check: a leak in [begin, last run + 1) is the parent's to hunt down.
+  void CheckLeaks(uint64_t begin) {
+    if (hunt_ || !ran_ || !isolation::CheckForLeaks()) return;
+    WireWriter w;
+    w.U64(begin);
+    w.U64(last_ + 1);
+    Send(sink_, BatchMessage::kLeaked, w);
+  }
+
  private:
   bool Error(uint64_t i, const std::string& message) {
     WireWriter w;
@@ -131,12 +147,71 @@ class BatchRunner {
   EngineOptions options_;
   std::set<std::string> sent_;
   bool exhausted_ = false;
+  bool hunt_ = false;
+  bool ran_ = false;   // some reported iteration ran
+  uint64_t last_ = 0;  // the last of them
 };
 
 std::unique_ptr<sched::Strategy> Strategy(const std::string& spec) {
   auto s = sched::MakeStrategy(spec);
   GCS_CHECK_MSG(s.ok(), "a canonical strategy spec failed to parse");
   return std::move(s).value();
+}
+
+// The batch's iterations. False if the child must stop at once (it sent kError or kReported);
+// true if it ran them all or was told to stop, and should check for leaks.
+bool RunBatchIterations(BatchRunner& runner, const Scenario& scenario, const RunConfig& config,
+                        const Batch& batch) {
+  const bool hunt = batch.hunt_leaks;
+  switch (batch.mode) {
+    case Batch::Mode::kCalibrate: {
+      auto calibrating = Strategy(batch.spec);
+      for (uint64_t i = 0; i < batch.begin; ++i) {
+        if (std::find(batch.skip.begin(), batch.skip.end(), i) != batch.skip.end()) continue;
+        if (!runner.RunOne(*calibrating, i, /*report=*/false)) return false;
+      }
+      for (uint64_t i = batch.begin; i < batch.end; ++i) {
+        if (runner.Stopped(i)) return true;
+        if (!runner.RunOne(*calibrating, i, true)) return false;
+      }
+      if (batch.send_frozen && !hunt) {
+        // As Runner::Run in-process: the spec the calibrated strategy would run the next
+        // execution with.
+        calibrating->BeginExecution(IterationSeed(config.seed, batch.end),
+                                    static_cast<uint32_t>(scenario.threads.size()));
+        runner.SendCalibrated(calibrating->Spec());
+      }
+      return true;
+    }
+    case Batch::Mode::kExplore: {
+      auto exploring = Strategy(batch.spec);
+      for (uint64_t i = batch.begin; i < batch.end; ++i) {
+        if (runner.Stopped(i)) return true;
+        if (!runner.RunOne(*exploring, i, true)) return false;
+        if (runner.exhausted()) {
+          if (!hunt) runner.SendExhausted(i);
+          return true;
+        }
+      }
+      return true;
+    }
+    case Batch::Mode::kSample:
+      for (uint64_t i = batch.begin; i < batch.end; ++i) {
+        if (runner.Stopped(i)) return true;
+        auto fresh = Strategy(batch.spec);
+        if (!runner.RunOne(*fresh, i, true)) return false;
+      }
+      return true;
+    case Batch::Mode::kFree: {
+      auto unused = Strategy("round-robin");  // the engine ignores it in free mode
+      for (uint64_t i = batch.begin; i < batch.end; ++i) {
+        if (runner.Stopped(i)) return true;
+        if (!runner.RunOne(*unused, i, true)) return false;
+      }
+      return true;
+    }
+  }
+  return true;
 }
 
 }  // namespace
@@ -157,52 +232,8 @@ int RunBatch(MessageSink& sink, PageRegion& region, const Scenario& scenario,
   isolation::ExecutionMonitor monitor(region);
   executor.SetMonitor(&monitor);
   BatchRunner runner(sink, region, scenario, config, executor, free_mode);
-
-  switch (batch.mode) {
-    case Batch::Mode::kCalibrate: {
-      auto calibrating = Strategy(batch.spec);
-      for (uint64_t i = 0; i < batch.begin; ++i) {
-        if (std::find(batch.skip.begin(), batch.skip.end(), i) != batch.skip.end()) continue;
-        if (!runner.RunOne(*calibrating, i, /*report=*/false)) return 0;
-      }
-      for (uint64_t i = batch.begin; i < batch.end; ++i) {
-        if (runner.Stopped(i) || !runner.RunOne(*calibrating, i, true)) return 0;
-      }
-      if (batch.send_frozen) {
-        // As Runner::Run in-process: the spec the calibrated strategy would run the next
-        // execution with.
-        calibrating->BeginExecution(IterationSeed(config.seed, batch.end),
-                                    static_cast<uint32_t>(scenario.threads.size()));
-        runner.SendCalibrated(calibrating->Spec());
-      }
-      return 0;
-    }
-    case Batch::Mode::kExplore: {
-      auto exploring = Strategy(batch.spec);
-      for (uint64_t i = batch.begin; i < batch.end; ++i) {
-        if (runner.Stopped(i) || !runner.RunOne(*exploring, i, true)) return 0;
-        if (runner.exhausted()) {
-          runner.SendExhausted(i);
-          return 0;
-        }
-      }
-      return 0;
-    }
-    case Batch::Mode::kSample:
-      for (uint64_t i = batch.begin; i < batch.end; ++i) {
-        if (runner.Stopped(i)) return 0;
-        auto fresh = Strategy(batch.spec);
-        if (!runner.RunOne(*fresh, i, true)) return 0;
-      }
-      return 0;
-    case Batch::Mode::kFree: {
-      auto unused = Strategy("round-robin");  // the engine ignores it in free mode
-      for (uint64_t i = batch.begin; i < batch.end; ++i) {
-        if (runner.Stopped(i) || !runner.RunOne(*unused, i, true)) return 0;
-      }
-      return 0;
-    }
-  }
+  if (batch.hunt_leaks) runner.Hunt();
+  if (RunBatchIterations(runner, scenario, config, batch)) runner.CheckLeaks(batch.begin);
   return 0;
 }
 

@@ -34,6 +34,11 @@ struct Batch {
   std::string spec;
   std::vector<uint64_t> skip;
   bool send_frozen = false;
+  // A leak hunt. LeakSanitizer's check stops the world and scans the heap (milliseconds), so a
+  // batch runs it once, at its end; if it finds a leak, the batch is run again in a fresh child
+  // as a hunt: the same executions, reporting nothing, the check after each, until the first
+  // that leaks, which is reported (kReported). Only ASan builds have LeakSanitizer.
+  bool hunt_leaks = false;
 };
 
 // Child -> parent. Payloads start with the iteration (u64) unless said otherwise.
@@ -48,12 +53,15 @@ enum class BatchMessage : uint8_t {
                 // classifies the report from the page and the stderr it captured
   kReplayed,    // ReExecution (isolated_replay.h): + verdict flag, Violation, Execution,
                 // diverged_at flag and value
+  kLeaked,      // the batch-end LeakSanitizer check found a leak in iterations [begin, after)
+                // (+ after: the iteration after the last one run); the child stops
 };
 
 // The child's side of a run: builds its own target (factory), executor and page monitor, runs
 // `batch`, sends one message per iteration, and returns the exit status (0). It stops early,
-// between iterations, when the page's stop_at or halt tells it to, and after a kError or
-// kReported. `region` is the page shared with the parent.
+// between iterations, when the page's stop_at or halt tells it to (a hunt obeys stop_at only),
+// and after a kError or kReported; a batch that ran to its end or stopped checks for leaks.
+// `region` is the page shared with the parent.
 int RunBatch(isolation::MessageSink& sink, isolation::PageRegion& region, const Scenario& scenario,
              const RunConfig& config, const TargetFactory& factory, bool free_mode,
              const Batch& batch);

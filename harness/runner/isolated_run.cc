@@ -42,8 +42,17 @@ struct Slot {
   bool errored = false;
   bool exhausted = false;
   bool reported = false;
+  bool leaked = false;               // it sent kLeaked
+  std::vector<uint64_t> violations;  // iterations it reported as violations (a hunt: those of
+                                     // the hunted batch)
   Execution reported_execution;
   std::shared_ptr<isolation::TraceStrings> reported_strings;
+};
+
+// A batch whose end-of-batch leak check found a leak, to be run again as a hunt.
+struct Hunt {
+  Batch batch;
+  std::vector<uint64_t> violations;  // of its iterations, those already counted as violations
 };
 
 enum class Phase { kCalibrate, kExplore, kSample, kFree, kDone };
@@ -133,7 +142,15 @@ class Supervisor {
 
   bool Stopping() const { return monitor_.Stopping(); }
 
-  std::optional<Batch> NextBatch(size_t slot) {
+  std::optional<Batch> NextBatch(size_t slot, std::vector<uint64_t>* counted) {
+    // Hunts first, even when stopping: the leak may be the lowest failure of the run.
+    while (!hunts_.empty() && rs_.error_iteration == kNoIteration) {
+      Hunt h = std::move(hunts_.front());
+      hunts_.pop_front();
+      if (h.batch.begin > rs_.stop_at.load()) continue;
+      *counted = std::move(h.violations);
+      return h.batch;
+    }
     Batch b;
     b.spec = plan_.spec;
     switch (phase_) {
@@ -193,7 +210,8 @@ class Supervisor {
     for (size_t i = 0; i < slots_.size(); ++i) {
       Slot& s = slots_[i];
       if (s.child) continue;
-      std::optional<Batch> batch = NextBatch(i);
+      std::vector<uint64_t> counted;
+      std::optional<Batch> batch = NextBatch(i, &counted);
       if (!batch) continue;
       std::vector<int> others;
       for (const Slot& o : slots_) {
@@ -205,7 +223,8 @@ class Supervisor {
       s.region.Reset();
       s.batch = std::move(*batch);
       s.next = s.batch.begin;
-      s.hung = s.errored = s.exhausted = s.reported = false;
+      s.hung = s.errored = s.exhausted = s.reported = s.leaked = false;
+      s.violations = std::move(counted);
       s.reported_strings.reset();
       Propagate();
       const Batch& b = s.batch;
@@ -236,7 +255,7 @@ class Supervisor {
 
   void Reported(Slot& s, uint64_t i) {
     s.next = i + 1;
-    if (s.batch.mode == Batch::Mode::kCalibrate) calibration_next_ = i + 1;
+    if (s.batch.mode == Batch::Mode::kCalibrate && !s.batch.hunt_leaks) calibration_next_ = i + 1;
   }
 
   void Handle(Slot& s, const isolation::Message& m) {
@@ -260,6 +279,7 @@ class Supervisor {
         if (!InBatch(s, f.iteration)) return;
         const uint64_t i = f.iteration;
         rs_.RecordFailure(std::move(f));
+        s.violations.push_back(i);
         Reported(s, i);
         return;
       }
@@ -269,6 +289,7 @@ class Supervisor {
         const std::string signature = r.Str();
         if (!InBatch(s, i)) return;
         rs_.RecordViolation(i, kind, signature);
+        s.violations.push_back(i);
         Reported(s, i);
         return;
       }
@@ -293,6 +314,21 @@ class Supervisor {
         s.reported_execution = isolation::GetExecution(r, *s.reported_strings);
         return;
       }
+      case BatchMessage::kLeaked: {
+        Hunt h;
+        h.batch = s.batch;
+        h.batch.hunt_leaks = true;
+        h.batch.send_frozen = false;
+        h.batch.begin = r.U64();
+        h.batch.end = r.U64();
+        if (s.batch.mode == Batch::Mode::kExplore) h.batch.begin = 0;  // its tree, from the root
+        for (uint64_t i : s.violations) {
+          if (i >= h.batch.begin && i < h.batch.end) h.violations.push_back(i);
+        }
+        s.leaked = true;
+        hunts_.push_back(std::move(h));
+        return;
+      }
       case BatchMessage::kReplayed:
         break;
     }
@@ -304,10 +340,18 @@ class Supervisor {
     const isolation::ChildExit exit = s.child->Wait();
     const bool clean = exit.exited && exit.code == 0 && !s.hung && !s.reported;
     if (clean) {
-      if (!s.child->stderr_text().empty()) {
+      // Output nobody claimed is passed on; a batch-end leak report is the hunt's to show.
+      if (!s.child->stderr_text().empty() && !s.leaked) {
         std::fwrite(s.child->stderr_text().data(), 1, s.child->stderr_text().size(), stderr);
       }
-      const bool stopped = s.errored || s.exhausted || rs_.halt.load() ||
+      if (s.batch.hunt_leaks) {
+        std::fprintf(stderr,
+                     "gcstress: LeakSanitizer found a leak in iterations %llu..%llu that no "
+                     "single one of them repeated when re-run\n",
+                     static_cast<unsigned long long>(s.batch.begin),
+                     static_cast<unsigned long long>(s.batch.end - 1));
+      }
+      const bool stopped = s.errored || s.exhausted || s.batch.hunt_leaks || rs_.halt.load() ||
                            s.next > rs_.stop_at.load() || s.next >= s.batch.end;
       if (!stopped) {
         rs_.InternalError(s.next, "a child process ended before iteration " +
@@ -360,6 +404,13 @@ class Supervisor {
     }
     f.evidence = std::move(death.evidence);
     f.evidence_file = std::move(death.evidence_file);
+    if (s.batch.hunt_leaks) {
+      // The iteration was recorded when its batch ran; this is a second verdict on it.
+      const bool counted =
+          std::find(s.violations.begin(), s.violations.end(), i) != s.violations.end();
+      rs_.RecordLateFailure(std::move(f), counted);
+      return;
+    }
     rs_.RecordFailure(std::move(f));
     Reported(s, i);
     switch (s.batch.mode) {
@@ -381,6 +432,7 @@ class Supervisor {
 
   // Phase changes once the calibrating or exploring child is gone.
   void AfterChild(const Slot& s) {
+    if (s.batch.hunt_leaks) return;
     if (s.batch.mode == Batch::Mode::kExplore) phase_ = Phase::kDone;
     if (s.batch.mode != Batch::Mode::kCalibrate) return;
     if (calibration_next_ < calibration_end_ || (need_frozen_ && !frozen_)) return;
@@ -406,6 +458,7 @@ class Supervisor {
   Phase phase_ = Phase::kDone;
   std::vector<Slot> slots_;
   std::deque<Range> retry_;
+  std::deque<Hunt> hunts_;
   uint64_t calibration_end_ = 0;
   uint64_t calibration_next_ = 0;
   bool need_frozen_ = false;

@@ -38,24 +38,43 @@ void RunState::RecordPass(uint64_t) {
   cv.notify_all();
 }
 
-void RunState::CountViolation(uint64_t iteration, ViolationKind kind) {
-  ++done;
-  ++violations;
-  if (track_violating) violating.push_back(iteration);
+void RunState::StopIfNeeded(uint64_t iteration, ViolationKind kind) {
   const bool stops = !config->keep_going || config->stop_on_kind == kind;
   if (stops && iteration < stop_at.load()) stop_at = iteration;
 }
 
-void RunState::RecordFailure(Failure&& failure) {
-  std::lock_guard<std::mutex> guard(mu);
+void RunState::CountViolation(uint64_t iteration, ViolationKind kind) {
+  ++done;
+  ++violations;
+  if (track_violating) violating.push_back(iteration);
+  StopIfNeeded(iteration, kind);
+}
+
+void RunState::KeepLowest(Failure&& failure) {
   const uint64_t iteration = failure.iteration;
-  CountViolation(iteration, failure.violation.kind);
   std::string signature = failure.violation.Signature();
   auto it = by_signature.find(signature);
   if (it == by_signature.end() || iteration < it->second.iteration) {
     if (it == by_signature.end()) to_announce.push_back(signature);
     by_signature[signature] = std::move(failure);
   }
+}
+
+void RunState::RecordFailure(Failure&& failure) {
+  std::lock_guard<std::mutex> guard(mu);
+  CountViolation(failure.iteration, failure.violation.kind);
+  KeepLowest(std::move(failure));
+  cv.notify_all();
+}
+
+void RunState::RecordLateFailure(Failure&& failure, bool counted) {
+  std::lock_guard<std::mutex> guard(mu);
+  if (!counted) {
+    ++violations;
+    if (track_violating) violating.push_back(failure.iteration);
+  }
+  StopIfNeeded(failure.iteration, failure.violation.kind);
+  KeepLowest(std::move(failure));
   cv.notify_all();
 }
 

@@ -58,6 +58,9 @@ struct RunState {
   void RecordPass(uint64_t iteration);
   void RecordFailure(Failure&& failure);
   void RecordViolation(uint64_t iteration, ViolationKind kind, const std::string& signature);
+  // A failure found for an iteration after it was recorded (a leak hunt): `counted` if that
+  // iteration already counts as a violation.
+  void RecordLateFailure(Failure&& failure, bool counted);
 
   // Runs one iteration on an executor, in-process: execute, optionally check determinism,
   // record. `strategy` is the one the iteration runs on.
@@ -65,6 +68,8 @@ struct RunState {
 
  private:
   void CountViolation(uint64_t iteration, ViolationKind kind);
+  void StopIfNeeded(uint64_t iteration, ViolationKind kind);
+  void KeepLowest(Failure&& failure);
 };
 
 // The calling thread's duties while iterations run: the interrupt and the time budget (setting

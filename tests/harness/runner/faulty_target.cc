@@ -22,9 +22,12 @@ int shared_counter = 0;
   GCS_CHECK_MSG(holds, "the faulty target's check");
 }
 
+// Never set. A global atomic, so the loop below has a side effect the compiler must keep: a
+// loop without one may be assumed to end, and clang deletes it.
+std::atomic<bool> stop_spinning{false};
+
 [[gnu::noinline]] void SpinForever() {
-  std::atomic<bool> never{false};
-  while (!never.load(std::memory_order_relaxed)) {
+  while (!stop_spinning.load(std::memory_order_relaxed)) {
   }
 }
 
