@@ -66,7 +66,7 @@ struct ThreadEntry {
 struct ObjectEntry {
   uint64_t id = 0;
   int64_t vm = -1;
-  bool type_object = false;  // a VM's builtin type (allocated while the VM is constructed)
+  bool type_object = false;  // a VM's builtin type (a type-register event names it)
   int64_t alloc_column = -1;
   int64_t free_column = -1;  // the first free; -1 = never freed
   uint32_t frees = 0;        // more than one: freed twice

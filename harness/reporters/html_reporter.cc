@@ -12,14 +12,14 @@ namespace gcs::reporters {
 namespace {
 
 // Timeline geometry, in SVG user units (= CSS pixels at 100%).
-constexpr int kGutter = 124;  // lane and object labels
+constexpr int kGutter = 150;  // lane and object labels
 constexpr int kCol = 100;     // one column per step
 constexpr int kTop = 34;      // column numbers and the violation's label
 constexpr int kLane = 52;     // lane height
 constexpr int kBox = 38;      // step box height
 constexpr int kObjTop = 30;   // gap between the lanes and the object bars
 constexpr int kObjRow = 22;   // object bar row height
-constexpr size_t kLabelChars = 14;
+constexpr size_t kLabelChars = 13;
 
 std::string E(std::string_view text) {
   return XmlEscape(text);
@@ -145,7 +145,8 @@ void Svg(std::string& o, const FailureReport& r) {
   size_t hidden_types = 0;
   const std::vector<const ObjectEntry*> objects = DrawnObjects(r, &hidden_types);
   const int obj_y0 = LaneY(lanes) + kObjTop;
-  const int width = ColumnX(std::max<int64_t>(cols, 1)) + 24;
+  // Room on the right for "never freed" / "freed x2" after a bar that reaches the last column.
+  const int width = ColumnX(std::max<int64_t>(cols, 1)) + 96;
   const int height = obj_y0 + static_cast<int>(objects.size()) * kObjRow + 16;
   o += "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" + N(width) + "\" height=\"" +
        N(height) + "\" viewBox=\"0 0 " + N(width) + " " + N(height) +
@@ -156,7 +157,7 @@ void Svg(std::string& o, const FailureReport& r) {
     o += "<rect x=\"0\" y=\"" + N(y) + "\" width=\"" + N(width) + "\" height=\"" + N(kLane) +
          "\" fill=\"" + (lane % 2 == 0 ? "#ffffff" : "#f8fafc") + "\"/>\n";
     o += "<text class=\"lane-label\" x=\"10\" y=\"" + N(y + kLane / 2 + 4) + "\">" +
-         E(Truncate(LaneName(r, lane), 16)) + "</text>\n";
+         E(Truncate(LaneName(r, lane), 19)) + "</text>\n";
   }
   for (int64_t c = 0; c < cols; ++c) {
     o += "<text class=\"colnum\" x=\"" + N(ColumnX(c) + kCol / 2) + "\" y=\"" + N(kTop - 6) +

@@ -172,8 +172,10 @@ class Builder {
       ObjectEntry& o = objects_[ev.obj];
       o.id = ev.obj;
       o.vm = ev.vm == core::kNoVm ? -1 : ev.vm;
-      o.type_object = ev.other == core::kNoAlloc;
       o.alloc_column = c;
+    } else if (ev.kind == core::EventKind::kTypeRegister) {
+      // A VM's builtin types (the type of types, and the types allocated as its instances).
+      objects_[ev.obj].type_object = true;
     } else if (ev.kind == core::EventKind::kFree) {
       ObjectEntry& o = objects_[ev.obj];
       o.id = ev.obj;

@@ -53,24 +53,25 @@ Trace DoubleFreeTrace() {
   Trace t;
   t.entries = {
       Event(2, core::EventKind::kAlloc, 1),                      // 0  setup: a type object
-      Entry(Kind::kDecision, 0),                                 // 1
-      Entry(Kind::kThreadStart, 0),                              // 2
-      Entry(Kind::kStepBegin, 0, 0),                             // 3
-      Event(0, core::EventKind::kAlloc, 2, 1),                   // 4
-      Bound(Kind::kStepEnd, 0, 0, 0, 2),                         // 5  a=#2
-      Entry(Kind::kDecision, 0),                                 // 6
-      Entry(Kind::kStepBegin, 1, 0),                             // 7
-      Event(1, core::EventKind::kIncref, 2, core::kNoAlloc, 2),  // 8
-      Bound(Kind::kStepEnd, 1, 0, 1, 2),                         // 9  b=#2
-      Entry(Kind::kStepBegin, 1, 1),                             // 10
-      Entry(Kind::kStepEnd, 1, 1),                               // 11
-      Bound(Kind::kDiscard, 1, 1, 1, 2),                         // 12 the drop lets b go
-      Event(1, core::EventKind::kDecref, 2, core::kNoAlloc, 1),  // 13
-      Entry(Kind::kThreadEnd, 1),                                // 14
-      Entry(Kind::kTeardown, 2),                                 // 15
-      Bound(Kind::kDiscard, 2, 0, 0, 2),                         // 16 teardown lets a go
-      Event(2, core::EventKind::kFree, 2),                       // 17
+      Event(2, core::EventKind::kTypeRegister, 1),               // 1
+      Entry(Kind::kDecision, 0),                                 // 2
+      Entry(Kind::kThreadStart, 0),                              // 3
+      Entry(Kind::kStepBegin, 0, 0),                             // 4
+      Event(0, core::EventKind::kAlloc, 2, 1),                   // 5
+      Bound(Kind::kStepEnd, 0, 0, 0, 2),                         // 6  a=#2
+      Entry(Kind::kDecision, 0),                                 // 7
+      Entry(Kind::kStepBegin, 1, 0),                             // 8
+      Event(1, core::EventKind::kIncref, 2, core::kNoAlloc, 2),  // 9
+      Bound(Kind::kStepEnd, 1, 0, 1, 2),                         // 10  b=#2
+      Entry(Kind::kStepBegin, 1, 1),                             // 11
+      Entry(Kind::kStepEnd, 1, 1),                               // 12
+      Bound(Kind::kDiscard, 1, 1, 1, 2),                         // 13 the drop lets b go
+      Event(1, core::EventKind::kDecref, 2, core::kNoAlloc, 1),  // 14
+      Entry(Kind::kThreadEnd, 1),                                // 15
+      Entry(Kind::kTeardown, 2),                                 // 16
+      Bound(Kind::kDiscard, 2, 0, 0, 2),                         // 17 teardown lets a go
       Event(2, core::EventKind::kFree, 2),                       // 18
+      Event(2, core::EventKind::kFree, 2),                       // 19
   };
   return t;
 }
@@ -85,10 +86,11 @@ TEST(TimelineTest, ColumnsFollowTheScheduleOnePerStep) {
     uint64_t first, last;
   };
   const std::vector<Want> want = {
-      {2, -1, "setup", "setup", "", 0, 0},         {0, 0, "new -> a", "ok", "a=#2", 3, 5},
-      {1, 0, "clone a -> b", "ok", "b=#2", 7, 9},  {1, 1, "drop b", "ok", "", 10, 13},
-      {2, -1, "teardown", "teardown", "", 15, 15}, {2, -1, "release a=#2", "teardown", "", 16, 18},
+      {2, -1, "setup", "setup", "", 0, 1},         {0, 0, "new -> a", "ok", "a=#2", 4, 6},
+      {1, 0, "clone a -> b", "ok", "b=#2", 8, 10}, {1, 1, "drop b", "ok", "", 11, 14},
+      {2, -1, "teardown", "teardown", "", 16, 16}, {2, -1, "release a=#2", "teardown", "", 17, 19},
   };
+
   ASSERT_EQ(t.steps.size(), want.size());
   for (size_t c = 0; c < want.size(); ++c) {
     const StepEntry& col = t.steps[c];
@@ -105,9 +107,9 @@ TEST(TimelineTest, ColumnsFollowTheScheduleOnePerStep) {
             (std::vector<std::string>{"release b=#2", "decref #2 vm0 value=1 @test.site"}));
   EXPECT_EQ(t.steps[5].events.size(), 2u);
   // Decisions and thread starts point at the latest column.
-  EXPECT_EQ(t.column_of_entry[1], 0);
-  EXPECT_EQ(t.column_of_entry[6], 1);
-  EXPECT_EQ(t.column_of_entry[14], 3);
+  EXPECT_EQ(t.column_of_entry[2], 0);
+  EXPECT_EQ(t.column_of_entry[7], 1);
+  EXPECT_EQ(t.column_of_entry[15], 3);
 }
 
 TEST(TimelineTest, ThreadsListEveryStepWithItsColumn) {
@@ -121,7 +123,7 @@ TEST(TimelineTest, ThreadsListEveryStepWithItsColumn) {
   EXPECT_EQ(t.threads[1].steps[1].result, "ok");
   // A trace cut short leaves the rest not run.
   Trace cut = DoubleFreeTrace();
-  cut.entries.resize(8);
+  cut.entries.resize(9);
   const Timeline c = BuildTimeline(s, cut);
   EXPECT_EQ(c.threads[1].steps[0].result, "running");
   EXPECT_EQ(c.threads[1].steps[1].result, "not-run");
@@ -154,13 +156,14 @@ TEST(TimelineTest, HistoryOfAnAllocationByThreadAndStep) {
                                            "t1/0/bound to b", "t1/1/released b", "t1/1/decref -> 1",
                                            "teardown/-1/released a", "teardown/-1/freed",
                                            "teardown/-1/freed"}));
-  EXPECT_EQ(h.front().trace_index, 4u);
+  EXPECT_EQ(h.front().trace_index, 5u);
   EXPECT_EQ(h.front().text, "t0   alloc #2 other=#1 vm0 @test.site");
   // The type object's history shows it typed #2.
   const std::vector<HistoryEntry> type = BuildHistories(s, trace, t, {1});
-  ASSERT_EQ(type.size(), 2u);
+  ASSERT_EQ(type.size(), 3u);
   EXPECT_EQ(type[0].thread, "setup");
-  EXPECT_EQ(type[1].what, "alloc of #2 (as its other object)");
+  EXPECT_EQ(type[1].what, "type-register");
+  EXPECT_EQ(type[2].what, "alloc of #2 (as its other object)");
 }
 
 }  // namespace
