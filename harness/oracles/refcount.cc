@@ -35,6 +35,7 @@ void RefcountOracle::Judge(const TraceEntry& e, size_t index) {
       return;
     case TraceEntry::Kind::kStepEnd:
     case TraceEntry::Kind::kDiscard:
+    case TraceEntry::Kind::kDiscardError:
       MarkDirty(e.value.obj);  // a binding came or went
       return;
     case TraceEntry::Kind::kStepBegin:

@@ -23,8 +23,8 @@ void ResetObject(ShadowModel::Object& o) {
   o.proxy_owner = core::kNoVm;
   o.type = core::kNoAlloc;
   o.proxy_target = core::kNoAlloc;
-  o.bindings = o.holds = o.pool = o.registry_held = o.export_entries = o.table_refs = o.type_users =
-      0;
+  o.bindings = o.stranded = o.holds = o.pool = o.registry_held = o.export_entries = o.table_refs =
+      o.type_users = 0;
   o.out.clear();  // clear, not shrink: the next execution reuses the capacity
   o.in.clear();
   o.proxies.clear();
@@ -167,6 +167,14 @@ void ShadowModel::Apply(const TraceEntry& e, size_t index) {
     case TraceEntry::Kind::kDiscard:
       if (handle_var && e.value.obj != core::kNoAlloc) Decrement(Obj(e.value.obj).bindings);
       break;
+    case TraceEntry::Kind::kDiscardError:
+      // The target refused to take the reference back (its VM is closing): the object keeps it
+      // until the VM goes, so nothing that counts or roots it may act as if it had been dropped.
+      if (handle_var && e.value.obj != core::kNoAlloc) {
+        ++Obj(e.value.obj).stranded;
+        Grew();
+      }
+      break;
     case TraceEntry::Kind::kTeardown:
       teardown_ = true;
       break;
@@ -175,7 +183,6 @@ void ShadowModel::Apply(const TraceEntry& e, size_t index) {
       break;
     case TraceEntry::Kind::kDecision:
     case TraceEntry::Kind::kThreadStart:
-    case TraceEntry::Kind::kDiscardError:
       break;
   }
 }
@@ -449,7 +456,7 @@ void ShadowModel::Deactivate(core::AllocId proxy) {
 }
 
 int64_t ShadowModel::Roots(const Object& o, Reach reach) const {
-  int64_t n = int64_t{o.bindings} + o.holds + o.pool + o.registry_held;
+  int64_t n = int64_t{o.bindings} + o.stranded + o.holds + o.pool + o.registry_held;
   if (o.kind == core::ObjectKind::kType) ++n;  // VM roots until their VM is destroyed
   if (reach == Reach::kLiveness) n += o.export_entries;
   return n;
@@ -458,8 +465,8 @@ int64_t ShadowModel::Roots(const Object& o, Reach reach) const {
 int64_t ShadowModel::Count(core::AllocId id) const {
   const Object* o = Find(id);
   if (o == nullptr) return 0;
-  return int64_t{o->bindings} + o->pool + o->registry_held + o->export_entries + o->table_refs +
-         o->type_users + static_cast<int64_t>(o->in.size());
+  return int64_t{o->bindings} + o->stranded + o->pool + o->registry_held + o->export_entries +
+         o->table_refs + o->type_users + static_cast<int64_t>(o->in.size());
 }
 
 std::string ShadowModel::DescribeHolders(core::AllocId id) const {
@@ -472,6 +479,7 @@ std::string ShadowModel::DescribeHolders(core::AllocId id) const {
     out += std::to_string(n) + " " + what;
   };
   add(o->bindings, "binding(s)");
+  add(o->stranded, "refused drop(s)");
   add(o->pool, "queued drop(s)");
   add(o->registry_held, "registry entr(ies)");
   add(o->export_entries, "export entr(ies)");

@@ -6,6 +6,8 @@
 // by. Holders, each counted per object:
 //   binding      a scenario variable of handle kind is bound to it: from the step-end that binds
 //                it to the discard entry that lets it go (weak references and tokens hold nothing)
+//   stranded     a discard the target refused (a drop while its VM was closing): the reference
+//                stays with the object until its VM is destroyed
 //   hold         a step in flight allocated it, or increfed it outside a collection, until that
 //                step ends (a new object before it is bound, the proxy an export just made)
 //   pool         a queued drop (PoolQueue value -1) not applied yet
@@ -18,8 +20,8 @@
 //   proxy edge   a live proxy keeps its target alive while it is neither released nor invalidated
 //
 // Two notions of reachability use them:
-//   kStrong    bindings, holds, pool, registry, type objects (VM roots while alive), edges and
-//              proxy edges: freeing or finalizing an object reachable so is premature.
+//   kStrong    bindings, stranded, holds, pool, registry, type objects (VM roots while alive),
+//              edges and proxy edges: freeing or finalizing an object reachable so is premature.
 //   kLiveness  kStrong plus export entries: an export whose last proxy is gone stays alive until
 //              the release message is delivered, so a gc meanwhile must not call it a leak.
 //
@@ -79,6 +81,7 @@ class ShadowModel {
     core::AllocId type = core::kNoAlloc;
     core::AllocId proxy_target = core::kNoAlloc;
     int32_t bindings = 0;
+    int32_t stranded = 0;  // references whose release the target refused (its VM was closing)
     int32_t holds = 0;
     int32_t pool = 0;
     int32_t registry_held = 0;

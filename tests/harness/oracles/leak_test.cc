@@ -65,6 +65,22 @@ TEST(LeakOracleTest, AQueuedDropKeepsItsObjectLegitimatelyAliveThroughACollectio
   EXPECT_TRUE(Judged(t).empty());
 }
 
+// A drop refused while its VM is closing leaves the reference with the object until the VM goes:
+// a collection meanwhile cannot free it, and that is not the collector's fault.
+TEST(LeakOracleTest, ADropTheTargetRefusedKeepsItsObjectAliveThroughACollection) {
+  TraceBuilder t(OracleTestScenario());
+  t.Begin(kT1, 1).Alloc(kT1, 1).End(kT1, 1, "a", 1);
+  t.Begin(kT1, 4).End(kT1, 4).Discard(kT1, "a", 1, "vm-destroyed");
+  t.Begin(kT2, 2).Ev(kT2, K::kCollectBegin, 0, 0).Ev(kT2, K::kCollectEnd, 0, 0).End(kT2, 2);
+  EXPECT_TRUE(Judged(t).empty());
+  // The same drop accepted and the object kept: a leak.
+  TraceBuilder accepted(OracleTestScenario());
+  accepted.Begin(kT1, 1).Alloc(kT1, 1).End(kT1, 1, "a", 1);
+  accepted.Begin(kT1, 4).End(kT1, 4).Discard(kT1, "a", 1);
+  accepted.Begin(kT2, 2).Ev(kT2, K::kCollectBegin, 0, 0).Ev(kT2, K::kCollectEnd, 0, 0).End(kT2, 2);
+  ASSERT_EQ(Judged(accepted).size(), 1u);
+}
+
 TEST(LeakOracleTest, AReleaseMessageInFlightKeepsTheExportTargetAliveThroughACollection) {
   TraceBuilder t(OracleTestScenario());
   t.Begin(kT1, 2).Alloc(kT1, 2).End(kT1, 2, "b", 2).Edge(kT1, 2, 0, 2);

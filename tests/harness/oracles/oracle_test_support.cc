@@ -98,13 +98,19 @@ TraceBuilder& TraceBuilder::Skip(uint32_t thread, uint32_t step) {
   return *this;
 }
 
-TraceBuilder& TraceBuilder::Discard(uint32_t thread, const std::string& var, core::AllocId obj) {
+TraceBuilder& TraceBuilder::Discard(uint32_t thread, const std::string& var, core::AllocId obj,
+                                    std::string_view refused) {
   TraceEntry e;
   e.kind = TraceEntry::Kind::kDiscard;
   e.thread = thread;
   e.var = Var(var);
   e.value = Value{1, obj};
   trace_.entries.push_back(e);
+  if (!refused.empty()) {
+    e.kind = TraceEntry::Kind::kDiscardError;
+    e.error = refused;
+    trace_.entries.push_back(e);
+  }
   return *this;
 }
 

@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "harness/engine/engine.h"
@@ -80,7 +81,9 @@ class TraceBuilder {
   TraceBuilder& End(uint32_t thread, uint32_t step, const std::string& var = "",
                     core::AllocId obj = core::kNoAlloc, std::string_view error = "");
   TraceBuilder& Skip(uint32_t thread, uint32_t step);
-  TraceBuilder& Discard(uint32_t thread, const std::string& var, core::AllocId obj);
+  // `refused`: the target's error for it, a literal (a kDiscardError entry follows); "" = let go.
+  TraceBuilder& Discard(uint32_t thread, const std::string& var, core::AllocId obj,
+                        std::string_view refused = "");
   TraceBuilder& ThreadEnd(uint32_t thread);
   TraceBuilder& Teardown();
   TraceBuilder& Ev(uint32_t thread, core::EventKind kind, core::VmIndex vm, core::AllocId obj,
