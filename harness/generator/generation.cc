@@ -73,10 +73,11 @@ VarId Generation::BindTarget(BindKind kind, uint32_t t, bool proxy, const char* 
   return NewVar(kind, t, prefix);
 }
 
+// Only the index: EmitSwitch names the VM when it writes the switch. A name made for a switch that
+// is then not written (its thread full, after a shape's first steps) would let a later gc or
+// destroy_vm name a VM no switch_vm introduces, which the loader refuses.
 int16_t Generation::NewSwitchVm() {
-  ++switch_vms_;
-  vms_.push_back("v" + std::to_string(switch_vms_));
-  return static_cast<int16_t>(vms_.size() - 1);
+  return static_cast<int16_t>(vms_.size());
 }
 
 // --- primitives
@@ -224,6 +225,10 @@ bool Generation::EmitSwitch(uint32_t t, int16_t vm) {
   step.op = Op::kSwitchVm;
   step.vm = vm;
   if (!Emit(t, step)) return false;
+  if (static_cast<size_t>(vm) == vms_.size()) {
+    ++switch_vms_;
+    vms_.push_back("v" + std::to_string(switch_vms_));
+  }
   ThreadModel& me = model_[t];
   me.left_vm = me.vm;
   me.vm = vm;
