@@ -1,11 +1,14 @@
 // gcstress cli — the subcommands, each in its own file; main.cc parses and dispatches.
 #pragma once
 
+#include <cstdio>
 #include <string>
 #include <vector>
 
 #include "harness/cli/flags.h"
 #include "harness/runner/exit_code.h"
+#include "harness/runner/runner.h"
+#include "harness/scenario/scenario.h"
 
 namespace gcs::cli {
 
@@ -24,6 +27,29 @@ ExitCode CheckCommand(const Invocation& inv);   // check_command.cc
 ExitCode ListCommand(const Invocation& inv);    // list_command.cc
 ExitCode BenchCommand(const Invocation& inv);   // bench_command.cc
 ExitCode ZooCommand(const Invocation& inv);     // zoo_command.cc
+ExitCode TriageCommand(const Invocation& inv);  // triage_command.cc
+
+// The fuzzing and minimization commands.
+ExitCode GenCommand(const Invocation& inv);           // gen_command.cc
+ExitCode MinimizeCommand(const Invocation& inv);      // minimize_command.cc
+ExitCode ImportCrashCommand(const Invocation& inv);   // import_crash_command.cc
+ExitCode ExportCorpusCommand(const Invocation& inv);  // export_corpus_command.cc
+
+// The `count` scenarios `gcstress gen` writes for --seed and --weights, on a target with
+// `supported_ops` (run --generate). Errors: a bad --weights. gen_command.cc
+Expected<std::vector<Scenario>> GenerateScenarios(const Flags& flags, uint64_t count,
+                                                  OpSet supported_ops);
+
+// A failure and the scenario it ran, minimized (Minimize, with the run's target and faults) when
+// that is safe in this process, else as given; prints one line to `out` saying which
+// ("  minimized (done): 23 steps, ... -> 7 steps, ..." or "  not minimized: <why>"). What loop
+// writes as the repro. minimize_command.cc
+struct MinimizedFailure {
+  Scenario scenario;
+  Failure failure;
+};
+MinimizedFailure MinimizeFailure(std::FILE* out, const Scenario& scenario, const RunConfig& config,
+                                 const Failure& failure);
 
 // What `gcstress list` can list, for its --help and its error message.
 const std::vector<std::string>& ListableThings();

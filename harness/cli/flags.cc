@@ -95,6 +95,16 @@ char CommandLetter(Command command) {
       return 'b';
     case Command::kZoo:
       return 'z';
+    case Command::kTriage:
+      return 't';
+    case Command::kGen:
+      return 'g';
+    case Command::kMinimize:
+      return 'm';
+    case Command::kImportCrash:
+      return 'x';
+    case Command::kExportCorpus:
+      return 'e';
   }
   return '?';
 }
@@ -126,6 +136,12 @@ Expected<RunConfig> MakeRunConfig(const Flags& flags, Command command) {
   c.keep_going = command == Command::kRun ? flags.keep_going : loop && !flags.until_fail;
   c.jobs = flags.jobs;
   c.confirm = flags.confirm;
+  c.isolate = !flags.no_fork;
+  c.batch = flags.batch;
+  Expected<std::chrono::milliseconds> step_timeout =
+      ParseDuration(flags.step_timeout, "--step-timeout");
+  if (!step_timeout) return step_timeout.error();
+  c.step_timeout = *step_timeout;
   return c;
 }
 

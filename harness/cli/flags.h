@@ -15,7 +15,20 @@ class App;
 
 namespace gcs::cli {
 
-enum class Command : uint8_t { kRun, kReplay, kLoop, kCheck, kList, kBench, kZoo };
+enum class Command : uint8_t {
+  kRun,
+  kReplay,
+  kLoop,
+  kCheck,
+  kList,
+  kBench,
+  kZoo,
+  kTriage,
+  kGen,
+  kMinimize,
+  kImportCrash,
+  kExportCorpus,
+};
 
 // The flags.def "commands" letter of a subcommand ('b' for bench, which takes none).
 char CommandLetter(Command command);

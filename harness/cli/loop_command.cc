@@ -38,7 +38,13 @@ ExitCode LoopCommand(const Invocation& inv) {
     return ExitCode::kBadInput;
   }
   const ScenarioInput& input = inputs->at(0);
-  const FailureOutput output{inv.flags.reports, !inv.flags.no_repro, false};
+  Expected<std::chrono::milliseconds> convert_budget =
+      ParseDuration(inv.flags.convert_budget, "--convert-budget");
+  if (!convert_budget) {
+    PrintError(convert_budget.error());
+    return ExitCode::kBadInput;
+  }
+  const FailureOutput output{inv.flags.reports, !inv.flags.no_repro, false, *convert_budget};
   const bool terminal = ::isatty(STDERR_FILENO) != 0;
   // Redrawn 10 times a second on a terminal; otherwise the runner's ticks are filtered down to
   // one line every --status-every.
@@ -47,8 +53,22 @@ ExitCode LoopCommand(const Invocation& inv) {
 
   RunHooks hooks;
   hooks.interrupt = InstallInterruptHandler();
+  // --no-fork: a hung execution cannot be unwound; its repro is written before gcstress exits 4.
+  hooks.hang = [&](const Failure& failure) {
+    std::printf("HANG %s: at iteration %llu\n", input.path.c_str(),
+                static_cast<unsigned long long>(failure.iteration));
+    ReportFailure(stdout, input.scenario, *config, failure, output);
+  };
   hooks.progress_interval = std::chrono::milliseconds(100);
   hooks.progress = [&](const RunProgress& p) { progress.Update(p); };
+  // The repro a loop writes is minimized first (--no-minimize: the failing execution as found).
+  auto report = [&](const Failure& failure) {
+    if (inv.flags.no_minimize || !output.write_repro) {
+      return ReportFailure(stdout, input.scenario, *config, failure, output);
+    }
+    const MinimizedFailure m = MinimizeFailure(stdout, input.scenario, *config, failure);
+    return ReportFailure(stdout, m.scenario, *config, m.failure, output);
+  };
   if (config->keep_going) {
     // Without --until-fail each new signature is reported (and its repro written) as soon as it
     // is found, so a loop left running overnight keeps what it found even if it is killed.
@@ -58,7 +78,7 @@ ExitCode LoopCommand(const Invocation& inv) {
                   std::string(ViolationName(failure.violation.kind)).c_str(),
                   static_cast<unsigned long long>(failure.iteration));
       code = WorseExitCode(code, ExitCodeForVerdict(failure.violation));
-      code = WorseExitCode(code, ReportFailure(stdout, input.scenario, *config, failure, output));
+      code = WorseExitCode(code, report(failure));
     };
   }
 
@@ -71,7 +91,7 @@ ExitCode LoopCommand(const Invocation& inv) {
   if (!config->keep_going) {
     for (const Failure& failure : summary.failures) {
       code = WorseExitCode(code, ExitCodeForVerdict(failure.violation));
-      code = WorseExitCode(code, ReportFailure(stdout, input.scenario, *config, failure, output));
+      code = WorseExitCode(code, report(failure));
     }
   }
   return code;

@@ -42,10 +42,10 @@ int Main(int argc, char** argv) {
     return sub;
   };
 
+  // Not required: `run --generate N` needs no file (RunCommand says so when both are missing).
   add(Command::kRun, "run",
       "run iterations of each scenario; a line per scenario, a repro per failure")
-      ->add_option("SCENARIO", inv.inputs, "scenario files")
-      ->required();
+      ->add_option("SCENARIO", inv.inputs, "scenario files");
   add(Command::kReplay, "replay",
       "re-execute a repro (scenario + schedule + config) and compare its verdict")
       ->add_option("REPRO", inv.inputs, "a repro.json written by run, loop or check")
@@ -69,6 +69,24 @@ int Main(int argc, char** argv) {
   bench->prefix_command();
   add(Command::kZoo, "zoo",
       "the main job: every seed fault against its scenario family, per strategy, as a table");
+  add(Command::kTriage, "triage",
+      "group report folders by signature: counts, first/last seen, the shortest repro")
+      ->add_option("DIR", inv.inputs, "report directories (e.g. reports/), searched recursively")
+      ->required();
+  add(Command::kGen, "gen",
+      "print (or --out: write) generated scenarios; the same seed gives the same bytes");
+  add(Command::kMinimize, "minimize",
+      "shrink a repro's steps and schedule, keeping its signature; prints before/after sizes")
+      ->add_option("REPRO", inv.inputs, "a repro.json")
+      ->required()
+      ->expected(1);
+  add(Command::kImportCrash, "import-crash",
+      "turn a scenario_fuzzer crash input into a repro that gcstress replay reproduces")
+      ->add_option("FILE", inv.inputs, "a crash-* file libFuzzer wrote")
+      ->required()
+      ->expected(1);
+  add(Command::kExportCorpus, "export-corpus",
+      "write --scenarios as seed corpus entries for scenario_fuzzer and scenario_json_fuzzer");
 
   // CLI11 would call an unknown subcommand a missing one; name it instead.
   std::string known;
@@ -108,6 +126,16 @@ int Main(int argc, char** argv) {
         return static_cast<int>(BenchCommand(inv));
       case Command::kZoo:
         return static_cast<int>(ZooCommand(inv));
+      case Command::kTriage:
+        return static_cast<int>(TriageCommand(inv));
+      case Command::kGen:
+        return static_cast<int>(GenCommand(inv));
+      case Command::kMinimize:
+        return static_cast<int>(MinimizeCommand(inv));
+      case Command::kImportCrash:
+        return static_cast<int>(ImportCrashCommand(inv));
+      case Command::kExportCorpus:
+        return static_cast<int>(ExportCorpusCommand(inv));
     }
   }
   PrintError("no subcommand (see gcstress --help)");

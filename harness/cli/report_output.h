@@ -1,11 +1,13 @@
 // gcstress cli — what the commands print: errors, summaries, failures and their repro files.
 #pragma once
 
+#include <chrono>
 #include <cstdio>
 #include <optional>
 #include <string>
 
 #include "harness/input_error.h"
+#include "harness/reporters/console_reporter.h"
 #include "harness/runner/exit_code.h"
 #include "harness/runner/repro.h"
 #include "harness/runner/runner.h"
@@ -16,33 +18,32 @@ namespace gcs::cli {
 void PrintError(const InputError& error);
 void PrintError(const std::string& message);
 
-// "t1 step 5 (drop obj)", "teardown", "t1" — where a violation showed.
-std::string FormatLocation(const Scenario& scenario, const Violation& v);
-
-// The first line for one scenario's run, deterministic (no times):
-//   PASS refpool-clone-drop: 1000 iterations, no violation [pct:depth=3,steps=17 seed=1]
-//   PASS tiny: explored all 12 schedules, no violation [dfs:max-preemptions=2 seed=1]
-//   FAIL refpool-clone-drop: double-free at iteration 17 (18 iterations) [pct:... seed=1]
-//   FAIL x: 12 violations in 1000 iterations, 2 distinct signatures [... seed=1]
-//   ERROR x: internal error: nondeterminism: ...
-std::string SummaryLine(const std::string& name, const RunSummary& summary, uint64_t seed);
+// The console format lives with the other reporters (harness/reporters/console_reporter.h):
+// FormatLocation, SummaryLine, PrintTrace.
+using reporters::FormatLocation;
+using reporters::PrintTrace;
+using reporters::SummaryLine;
 
 // "  1000 executions in 0.12 s (8,333 exec/s)" — timing, for stderr only.
 std::string TimingLine(const RunSummary& summary);
-
-// "  trace:" and the formatted trace, each line indented by four spaces.
-void PrintTrace(std::FILE* out, const Scenario& scenario, const Trace& trace);
 
 struct FailureOutput {
   std::string reports_dir;
   bool write_repro = true;
   bool trace = false;
+  // Free mode: how long the reproduction gate may search for a deterministic repro of the same
+  // signature (harness/triage/reproduction_gate.h); 0 = off.
+  std::chrono::milliseconds convert_budget{0};
 };
 
-// Prints a failure's details under its summary line (signature and message, location, seed,
-// confirmation, optionally the trace), writes its repro and prints
+// Puts the failure through the reproduction gate (a free-mode failure may come back as a
+// deterministic one), prints its details under its summary line (signature and message,
+// location, seed, confirmation, optionally the trace), writes its repro, report.json and
+// report.html (harness/reporters) and prints
 //   repro: reports/<slug>/repro.json
 //   replay: gcstress replay reports/<slug>/repro.json
+//   converted: ...                                 (free mode: what the gate did)
+//   report: reports/<slug>/report.html
 // Returns kPass, or kBadInput if the repro could not be written (the error is printed).
 ExitCode ReportFailure(std::FILE* out, const Scenario& scenario, const RunConfig& config,
                        const Failure& failure, const FailureOutput& options);

@@ -1,11 +1,14 @@
 // gcstress cli — `gcstress run SCENARIO...`: iterations of each scenario, a line per scenario, a
 // repro per failure.
 #include <cstdio>
+#include <optional>
 
 #include "harness/cli/commands.h"
+#include "harness/cli/duration.h"
 #include "harness/cli/interrupt.h"
 #include "harness/cli/report_output.h"
 #include "harness/cli/scenario_inputs.h"
+#include "harness/reporters/junit_reporter.h"
 #include "harness/runner/runner.h"
 
 namespace gcs::cli {
@@ -27,14 +30,58 @@ ExitCode RunCommand(const Invocation& inv) {
     PrintError(inputs.error());
     return ExitCode::kBadInput;
   }
+  // --generate N: after the files, the scenarios `gcstress gen --seed S --count N` prints. All are
+  // made before anything runs, like files are loaded, so N is bounded by memory: 100000 is about
+  // 300 MB; more is a second run with the next --seed.
+  constexpr uint64_t kMaxGenerate = 100000;
+  if (inv.flags.generate > kMaxGenerate) {
+    PrintError(InputError{"<flag>", "--generate",
+                          "at most " + std::to_string(kMaxGenerate) + " scenarios per run"});
+    return ExitCode::kBadInput;
+  }
+  if (inv.inputs.empty() && inv.flags.generate == 0) {
+    PrintError(InputError{"<command line>", "", "run needs SCENARIO files or --generate N"});
+    return ExitCode::kBadInput;
+  }
+  if (inv.flags.generate > 0) {
+    Expected<std::vector<Scenario>> generated = GenerateScenarios(
+        inv.flags, inv.flags.generate, runner->ScenarioLoadOptions().supported_ops);
+    if (!generated) {
+      PrintError(generated.error());
+      return ExitCode::kBadInput;
+    }
+    for (Scenario& s : *generated)
+      inputs->push_back(ScenarioInput{s.name, std::move(s)});
+  }
   RunHooks hooks;
   hooks.interrupt = InstallInterruptHandler();
-  const FailureOutput output{inv.flags.reports, !inv.flags.no_repro, inv.flags.trace};
+  Expected<std::chrono::milliseconds> convert_budget =
+      ParseDuration(inv.flags.convert_budget, "--convert-budget");
+  if (!convert_budget) {
+    PrintError(convert_budget.error());
+    return ExitCode::kBadInput;
+  }
+  const FailureOutput output{inv.flags.reports, !inv.flags.no_repro, inv.flags.trace,
+                             *convert_budget};
+  // Each scenario is a case: its line on the console, and with --junit a testcase.
+  reporters::ConsoleReporter console(stdout);
+  std::optional<reporters::JUnitReporter> junit;
+  if (!inv.flags.junit.empty()) junit.emplace(inv.flags.junit);
   ExitCode code = ExitCode::kPass;
+  const ScenarioInput* current = nullptr;
+  // --no-fork: a hung execution cannot be unwound; its repro is written before gcstress exits 4.
+  hooks.hang = [&](const Failure& failure) {
+    std::printf("HANG %s: at iteration %llu\n", current->path.c_str(),
+                static_cast<unsigned long long>(failure.iteration));
+    ReportFailure(stdout, current->scenario, *config, failure, output);
+  };
   for (const ScenarioInput& input : *inputs) {
+    current = &input;
     const RunSummary summary = runner->Run(input.scenario, hooks);
-    std::printf("%s\n", SummaryLine(input.path, summary, config->seed).c_str());
-    std::fflush(stdout);
+    const reporters::CaseResult result = reporters::MakeRunCase(
+        "run", config->target, input.path, input.scenario, summary, config->seed);
+    console.ReportCase(result);
+    if (junit) junit->ReportCase(result);
     std::fprintf(stderr, "%s\n", TimingLine(summary).c_str());
     if (summary.stop == StopReason::kInternalError) {
       code = WorseExitCode(code, ExitCode::kInternalError);
@@ -45,6 +92,12 @@ ExitCode RunCommand(const Invocation& inv) {
       code = WorseExitCode(code, ReportFailure(stdout, input.scenario, *config, failure, output));
     }
     if (summary.stop == StopReason::kInterrupted) break;
+  }
+  if (junit) {
+    if (auto error = junit->Finish()) {
+      PrintError(*error);
+      code = WorseExitCode(code, ExitCode::kBadInput);
+    }
   }
   return code;
 }

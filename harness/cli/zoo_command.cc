@@ -9,6 +9,7 @@
 #include "harness/cli/duration.h"
 #include "harness/cli/report_output.h"
 #include "harness/cli/table.h"
+#include "harness/reporters/junit_reporter.h"
 #include "harness/zoo/zoo.h"
 #include "harness/zoo/zoo_bench.h"
 #include "harness/zoo/zoo_report.h"
@@ -141,6 +142,52 @@ void PrintZoo(const ZooReport& r) {
   std::printf("%s\n", r.ok() ? "zoo: OK" : "zoo: FAILED");
 }
 
+// --junit: a testcase per cell (pct must find its fault; another strategy that misses it is
+// skipped, not failed: finding it is pct's job), per pass check, per fault no scenario expects.
+std::vector<reporters::CaseResult> ZooCases(const ZooReport& r) {
+  using Status = reporters::CaseResult::Status;
+  std::vector<reporters::CaseResult> cases;
+  for (const ZooCell& c : r.cells) {
+    reporters::CaseResult k;
+    k.suite = "zoo";
+    k.group = c.fault;
+    k.name = Short(c.scenario) + " [" + c.strategy + "]";
+    k.seconds = c.seconds;
+    if (c.found) {
+      k.summary = "found " + c.signature + " in " + std::to_string(c.iterations) + " iterations" +
+                  (c.repro.empty() ? "" : ": " + ReplayCommand(c));
+    } else {
+      k.status = c.strategy.rfind("pct", 0) == 0 ? Status::kFail : Status::kSkipped;
+      k.summary = "not found in " + std::to_string(c.iterations) + " iterations" +
+                  (c.kind ? " (saw " + std::string(ViolationName(*c.kind)) + ")" : "");
+    }
+    k.details = k.summary + "\n";
+    cases.push_back(std::move(k));
+  }
+  for (const ZooPassRow& p : r.passes) {
+    reporters::CaseResult k;
+    k.suite = "zoo";
+    k.group = "pass";
+    std::string faults;
+    for (const std::string& f : p.faults)
+      faults += (faults.empty() ? "" : ",") + f;
+    k.name = Short(p.scenario) + " [" + (faults.empty() ? "fixed core" : faults) + "]";
+    k.status = p.passed ? Status::kPass : Status::kFail;
+    k.summary = p.passed ? std::to_string(p.iterations) + " iterations, no violation"
+                         : "FAIL " + p.signature + " (" + p.repro + ")";
+    k.details = k.summary + "\n";
+    cases.push_back(std::move(k));
+  }
+  for (const std::string& m : r.missed) {
+    const bool has_cells =
+        std::any_of(r.cells.begin(), r.cells.end(), [&](const ZooCell& c) { return c.fault == m; });
+    if (has_cells) continue;  // its pct cells failed already
+    cases.push_back({"zoo", m, "no scenario expects it", Status::kFail,
+                     "MISSED " + m + ": no scenario expects it", "", 0});
+  }
+  return cases;
+}
+
 ExitCode RunBench(const Invocation& inv, const ZooOptions& zoo) {
   ZooBenchOptions o;
   o.zoo = zoo;
@@ -209,6 +256,15 @@ ExitCode ZooCommand(const Invocation& inv) {
     return ExitCode::kBadInput;
   }
   PrintZoo(*report);
+  if (!inv.flags.junit.empty()) {
+    reporters::JUnitReporter junit(inv.flags.junit);
+    for (const reporters::CaseResult& c : ZooCases(*report))
+      junit.ReportCase(c);
+    if (auto error = junit.Finish()) {
+      PrintError(*error);
+      return ExitCode::kBadInput;
+    }
+  }
   if (!inv.flags.json.empty()) {
     std::ofstream out(inv.flags.json);
     out << ZooToJson(*report).dump(2) << "\n";

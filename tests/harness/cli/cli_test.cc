@@ -420,8 +420,8 @@ TEST_F(CliTest, BadInputIsOneLineAndExitCode2) {
       {{}, "<command line>: A subcommand is required (see gcstress --help)"},
       {{"frob"},
        "<command line>: unknown subcommand \"frob\" (known: run, replay, loop, check, list, "
-       "bench, zoo)"},
-      {{"run"}, "<command line>: SCENARIO is required (see gcstress --help)"},
+       "bench, zoo, triage, gen, minimize, import-crash, export-corpus)"},
+      {{"run"}, "<command line>: run needs SCENARIO files or --generate N"},
       {{"run", calm, "--frob"},
        "<command line>: The following argument was not expected: --frob (see gcstress --help)"},
       {{"run", calm, "--strategy", "nope"},

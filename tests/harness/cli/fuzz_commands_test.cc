@@ -1,0 +1,250 @@
+// gcstress tests — the fuzzing and minimization commands of the gcstress binary, as a subprocess:
+// gen, run --generate, minimize, loop's minimized repros, import-crash, export-corpus.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <sstream>
+
+#include "harness/fuzzing/corpus_entries.h"
+#include "harness/fuzzing/fuzz_executor.h"
+#include "harness/fuzzing/fuzz_input_builder.h"
+#include "harness/runner/repro.h"
+#include "harness/target/core_target.h"
+#include "tests/harness/cli/subprocess.h"
+
+namespace gcs {
+namespace {
+
+using testing::Lines;
+using testing::ProcessResult;
+
+const std::string kScenarios = std::string(GCS_SOURCE_DIR) + "/scenarios/";
+
+// A fault whose symptom is a leak: its runs touch no freed memory, so these tests run under ASan
+// as well (the memory faults' would be ASan's reports, not ours).
+constexpr const char* kLeakFault = "gc-worklist-race";
+const std::string kLeakScenario = kScenarios + "gc-worklist/gc-worklist-chain.json";
+
+class FuzzCommandsTest : public ::testing::Test {
+ protected:
+  void SetUp() override { cwd_ = testing::MakeTempDir(); }
+  void TearDown() override { std::filesystem::remove_all(cwd_); }
+
+  ProcessResult Gcstress(std::vector<std::string> args) {
+    args.insert(args.begin(), GCSTRESS_BINARY);
+    return testing::RunProcess(args, cwd_);
+  }
+
+  std::string Path(const std::string& relative) const { return cwd_ + "/" + relative; }
+
+  static std::string Read(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+  }
+
+  // The path in the "  replay: gcstress replay <path>" line; "" if none.
+  static std::string ReplayPath(const std::string& out) {
+    static const std::regex line(R"(^  replay: gcstress replay (\S+)$)");
+    for (const std::string& l : Lines(out)) {
+      std::smatch m;
+      if (std::regex_match(l, m, line)) return m[1];
+    }
+    return "";
+  }
+
+  // Exactly one line on stderr, the error line.
+  static void ExpectOneLineError(const ProcessResult& r) {
+    EXPECT_EQ(r.code, 2) << r.out << r.err;
+    ASSERT_EQ(Lines(r.err).size(), 1u) << r.err;
+    EXPECT_EQ(r.err.rfind("gcstress: error: ", 0), 0u) << r.err;
+  }
+
+  std::string cwd_;
+};
+
+// --- gen ---------------------------------------------------------------------------------------
+
+TEST_F(FuzzCommandsTest, GenIsAFunctionOfTheSeed) {
+  const ProcessResult a = Gcstress({"gen", "--seed", "5"});
+  const ProcessResult b = Gcstress({"gen", "--seed", "5"});
+  const ProcessResult c = Gcstress({"gen", "--seed", "6"});
+  ASSERT_EQ(a.code, 0) << a.err;
+  EXPECT_EQ(a.out, b.out);
+  EXPECT_NE(a.out, c.out);
+  EXPECT_NE(a.out.find("\"name\": \"gen-5\""), std::string::npos) << a.out;
+}
+
+TEST_F(FuzzCommandsTest, GenWritesOneFilePerSeedWithThePrintedBytes) {
+  const ProcessResult r = Gcstress({"gen", "--seed", "5", "--count", "3", "--out", "gen"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(Lines(r.out),
+            (std::vector<std::string>{"gen/gen-5.json", "gen/gen-6.json", "gen/gen-7.json"}));
+  EXPECT_EQ(Read(Path("gen/gen-6.json")), Gcstress({"gen", "--seed", "6"}).out);
+  // A generated file is an ordinary scenario.
+  EXPECT_EQ(Gcstress({"run", "gen/gen-6.json", "--iterations", "5"}).code, 0);
+}
+
+TEST_F(FuzzCommandsTest, GenWeightsChangeTheMixAndBadOnesAreOneLineErrors) {
+  const ProcessResult only = Gcstress({"gen", "--seed", "3", "--weights", "*=0,new=1,yield=1"});
+  ASSERT_EQ(only.code, 0) << only.err;
+  for (const std::string& line : Lines(only.out)) {
+    if (line.find("\"op\"") == std::string::npos) continue;
+    EXPECT_TRUE(line.find("\"new\"") != std::string::npos ||
+                line.find("\"yield\"") != std::string::npos)
+        << line;
+  }
+  ExpectOneLineError(Gcstress({"gen", "--weights", "clnoe=3"}));
+  ExpectOneLineError(Gcstress({"gen", "--count", "0"}));
+}
+
+// --- run --generate ----------------------------------------------------------------------------
+
+TEST_F(FuzzCommandsTest, RunGenerateRunsGeneratedScenarios) {
+  const ProcessResult r =
+      Gcstress({"run", "--generate", "3", "--seed", "10", "--iterations", "20"});
+  ASSERT_EQ(r.code, 0) << r.out << r.err;
+  const std::vector<std::string> lines = Lines(r.out);
+  ASSERT_EQ(lines.size(), 3u) << r.out;
+  EXPECT_EQ(lines[0].rfind("PASS gen-10: 20 iterations", 0), 0u) << lines[0];
+  EXPECT_EQ(lines[2].rfind("PASS gen-12: 20 iterations", 0), 0u) << lines[2];
+  ExpectOneLineError(Gcstress({"run"}));
+}
+
+// --- minimize, and loop's minimized repros -----------------------------------------------------
+
+TEST_F(FuzzCommandsTest, MinimizeShrinksARunsReproAndTheResultReplays) {
+  const ProcessResult run = Gcstress({"run", kLeakScenario, "--fault", kLeakFault});
+  ASSERT_EQ(run.code, 1) << run.out << run.err;
+  const std::string repro = ReplayPath(run.out);
+  ASSERT_FALSE(repro.empty()) << run.out;
+
+  const ProcessResult m = Gcstress({"minimize", repro, "--out", "small.json"});
+  ASSERT_EQ(m.code, 0) << m.out << m.err;
+  std::smatch before, after;
+  const std::regex size_line(R"(  (before|after): +(\d+) steps, (\d+) threads?, (\d+) decisions?)");
+  const std::vector<std::string> lines = Lines(m.out);
+  ASSERT_GE(lines.size(), 3u) << m.out;
+  ASSERT_TRUE(std::regex_search(lines[1], before, size_line)) << m.out;
+  ASSERT_TRUE(std::regex_search(lines[2], after, size_line)) << m.out;
+  EXPECT_LE(std::stoul(after[2]), std::stoul(before[2]));
+  EXPECT_LE(std::stoul(after[4]), std::stoul(before[4]));
+  EXPECT_NE(m.out.find("  replay: gcstress replay small.json"), std::string::npos) << m.out;
+
+  const ProcessResult replay = Gcstress({"replay", "small.json"});
+  EXPECT_EQ(replay.code, 1) << replay.out << replay.err;
+  EXPECT_NE(replay.out.find("(matches the recorded verdict)"), std::string::npos) << replay.out;
+
+  // Without --out the result goes beside the input.
+  const ProcessResult beside = Gcstress({"minimize", repro});
+  ASSERT_EQ(beside.code, 0) << beside.err;
+  EXPECT_TRUE(std::filesystem::exists(
+      Path(std::filesystem::path(repro).replace_extension(".min.json").string())));
+}
+
+TEST_F(FuzzCommandsTest, MinimizeRefusesBadInputWithOneLine) {
+  ExpectOneLineError(Gcstress({"minimize", "missing.json"}));
+  ExpectOneLineError(Gcstress({"minimize", kLeakScenario}));  // a scenario, not a repro
+}
+
+TEST_F(FuzzCommandsTest, LoopMinimizesTheReproItWrites) {
+  const ProcessResult loop =
+      Gcstress({"loop", kLeakScenario, "--fault", kLeakFault, "--until-fail", "--max-time", "60s"});
+  ASSERT_EQ(loop.code, 1) << loop.out << loop.err;
+  EXPECT_NE(loop.out.find("  minimized ("), std::string::npos) << loop.out;
+  const std::string repro = ReplayPath(loop.out);
+  ASSERT_FALSE(repro.empty()) << loop.out;
+  const ProcessResult replay = Gcstress({"replay", repro});
+  EXPECT_NE(replay.out.find("(matches the recorded verdict)"), std::string::npos) << replay.out;
+
+  const ProcessResult plain = Gcstress({"loop", kLeakScenario, "--fault", kLeakFault,
+                                        "--until-fail", "--max-time", "60s", "--no-minimize"});
+  ASSERT_EQ(plain.code, 1) << plain.out << plain.err;
+  EXPECT_EQ(plain.out.find("minimized"), std::string::npos) << plain.out;
+}
+
+// --- import-crash ------------------------------------------------------------------------------
+
+// A scenario_fuzzer input that fails under `fault`, found the way libFuzzer would (from bytes).
+std::vector<uint8_t> FindCrashInput(const std::string& fault) {
+  FuzzExecutor ex(std::make_unique<CoreTarget>(), {fault});
+  for (uint64_t seed = 1; seed < 20000; ++seed) {
+    const std::vector<uint8_t> schedule(static_cast<size_t>(seed % 97),
+                                        static_cast<uint8_t>(seed * 31));
+    const std::vector<uint8_t> bytes =
+        EncodeFuzzInput(seed, std::nullopt, ex.decode_options(), schedule);
+    const FuzzCase c = DecodeFuzzInput(bytes.data(), bytes.size(), ex.decode_options());
+    if (ex.Run(c).verdict) return bytes;
+  }
+  return {};
+}
+
+TEST_F(FuzzCommandsTest, ImportCrashWritesAReproThatReplays) {
+  const std::vector<uint8_t> crash = FindCrashInput(kLeakFault);
+  ASSERT_FALSE(crash.empty());
+  {
+    std::ofstream out(Path("crash-test"), std::ios::binary);
+    out.write(reinterpret_cast<const char*>(crash.data()),
+              static_cast<std::streamsize>(crash.size()));
+  }
+  const ProcessResult r = Gcstress({"import-crash", "crash-test", "--fault", kLeakFault});
+  ASSERT_EQ(r.code, 1) << r.out << r.err;
+  EXPECT_EQ(r.out.rfind("import-crash crash-test: leak/", 0), 0u) << r.out;
+  const std::string repro = ReplayPath(r.out);
+  ASSERT_FALSE(repro.empty()) << r.out;
+  Expected<Repro> parsed = LoadRepro(Path(repro));
+  ASSERT_TRUE(parsed.ok()) << parsed.error().Format();
+  EXPECT_EQ(parsed->faults, std::vector<std::string>{kLeakFault});
+  EXPECT_EQ(parsed->seed, kFuzzBaseSeed);
+
+  const ProcessResult replay = Gcstress({"replay", repro});
+  EXPECT_EQ(replay.code, 1) << replay.out << replay.err;
+  EXPECT_NE(replay.out.find("(matches the recorded verdict)"), std::string::npos) << replay.out;
+
+  // The same input without the fault passes: nothing to import, one line saying so.
+  const ProcessResult fixed = Gcstress({"import-crash", "crash-test", "--out", "x.json"});
+  ExpectOneLineError(fixed);
+  EXPECT_NE(fixed.err.find("passes under []"), std::string::npos) << fixed.err;
+  EXPECT_FALSE(std::filesystem::exists(Path("x.json")));
+}
+
+TEST_F(FuzzCommandsTest, ImportCrashOfAJsonFuzzerInputSaysThereIsNothingToReplay) {
+  {
+    std::ofstream out(Path("crash-json"));
+    out << "{\"format\": 1, \"threads\": {\"t\": []}}";
+  }
+  const ProcessResult r = Gcstress({"import-crash", "crash-json"});
+  ExpectOneLineError(r);
+  EXPECT_NE(r.err.find("scenario_json_fuzzer"), std::string::npos) << r.err;
+  ExpectOneLineError(Gcstress({"import-crash", "no-such-file"}));
+  ExpectOneLineError(Gcstress({"import-crash", "crash-json", "--fault", "no-such-fault"}));
+}
+
+// --- export-corpus -----------------------------------------------------------------------------
+
+TEST_F(FuzzCommandsTest, ExportCorpusWritesEntriesForBothFuzzersDeterministically) {
+  const ProcessResult r =
+      Gcstress({"export-corpus", "--scenarios", kScenarios + "refpool", "--out", "c1"});
+  ASSERT_EQ(r.code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("3 scenarios"), std::string::npos) << r.out;
+  const std::string json = Path("c1/scenario_json_fuzzer/refpool-minimal.json");
+  const std::string bin = Path("c1/scenario_fuzzer/refpool-minimal-0.bin");
+  ASSERT_TRUE(std::filesystem::exists(json));
+  ASSERT_TRUE(std::filesystem::exists(bin));
+  // The JSON entry is the scenario, canonically formatted: it runs.
+  EXPECT_EQ(Gcstress({"run", json, "--iterations", "5"}).code, 0);
+
+  ASSERT_EQ(Gcstress({"export-corpus", "--scenarios", kScenarios + "refpool", "--out", "c2",
+                      "--count", "2"})
+                .code,
+            0);
+  EXPECT_EQ(Read(bin), Read(Path("c2/scenario_fuzzer/refpool-minimal-0.bin")));
+  EXPECT_TRUE(std::filesystem::exists(Path("c2/scenario_fuzzer/refpool-minimal-1.bin")));
+  ExpectOneLineError(Gcstress({"export-corpus", "--scenarios", "nowhere"}));
+}
+
+}  // namespace
+}  // namespace gcs
