@@ -8,19 +8,7 @@
 namespace gcs::core::testing {
 namespace {
 
-class PendingCallTest : public RuntimeFixture {
- protected:
-  // The Comlink shape: worker W (VM 1) exposes `api`; main (VM 0) holds a proxy to it.
-  void StartComlink(FaultSet faults = {}) {
-    Start(faults);
-    ASSERT_EQ(rt->CreateVm(*setup, 1, true), Status::kOk);
-    w = &rt->AddThread(1);
-    api = rt->New(*w, ObjectKind::kPlain).value();
-    remote = rt->Export(*w, api, 0).value();
-  }
-  ThreadState* w = nullptr;
-  Handle api, remote;
-};
+class PendingCallTest : public ComlinkFixture {};
 
 TEST_F(PendingCallTest, AReplySettlesTheCallAndFreesItsRecords) {
   StartComlink();

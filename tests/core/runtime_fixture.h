@@ -1,4 +1,4 @@
-// gcstress tests — RuntimeFixture: a core Runtime with VM 0, named threads and an event log.
+// gcstress tests — RuntimeFixture: a core Runtime with VM 0, threads and an event log; Comlink.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -53,6 +53,20 @@ class RuntimeFixture : public ::testing::Test {
   ThreadState* setup = nullptr;
   ThreadState* t1 = nullptr;
   ThreadState* t2 = nullptr;
+};
+
+// The Comlink shape: worker W (VM 1) exposes `api`; main (VM 0) holds a proxy to it.
+class ComlinkFixture : public RuntimeFixture {
+ protected:
+  void StartComlink(FaultSet faults = {}) {
+    Start(faults);
+    ASSERT_EQ(rt->CreateVm(*setup, 1, true), Status::kOk);
+    w = &rt->AddThread(1);
+    api = rt->New(*w, ObjectKind::kPlain).value();
+    remote = rt->Export(*w, api, 0).value();
+  }
+  ThreadState* w = nullptr;
+  Handle api, remote;
 };
 
 }  // namespace gcs::core::testing

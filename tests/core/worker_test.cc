@@ -9,18 +9,7 @@
 namespace gcs::core::testing {
 namespace {
 
-class WorkerTest : public RuntimeFixture {
- protected:
-  void StartComlink(FaultSet faults = {}) {
-    Start(faults);
-    ASSERT_EQ(rt->CreateVm(*setup, 1, true), Status::kOk);
-    w = &rt->AddThread(1);
-    api = rt->New(*w, ObjectKind::kPlain).value();
-    remote = rt->Export(*w, api, 0).value();
-  }
-  ThreadState* w = nullptr;
-  Handle api, remote;
-};
+class WorkerTest : public ComlinkFixture {};
 
 TEST_F(WorkerTest, TerminateRejectsPendingCallsAndInvalidatesProxies) {
   StartComlink();
