@@ -1,7 +1,6 @@
 // gcstress tests — the gcstress binary, run as a subprocess: exit codes, output, repro files,
 // replay, loop, check, list, and one-line errors for bad input.
 #include <gtest/gtest.h>
-#include <sys/stat.h>
 
 #include <filesystem>
 #include <regex>
@@ -13,7 +12,7 @@
 #include "harness/scenario/violation.h"
 #include "harness/scheduler/strategy.h"
 #include "harness/target/core_target.h"
-#include "tests/harness/cli/subprocess.h"
+#include "tests/harness/cli/gcstress_fixture.h"
 
 namespace gcs {
 namespace {
@@ -21,41 +20,15 @@ namespace {
 using testing::Lines;
 using testing::ProcessResult;
 
-const std::string kTestdata = std::string(GCS_SOURCE_DIR) + "/tests/harness/cli/testdata/";
-const std::string kExamples = std::string(GCS_SOURCE_DIR) + "/scenarios/examples/";
+using testing::kTestdata;
+const std::string kExamples = testing::kScenarios + "examples/";
 
-class CliTest : public ::testing::Test {
+class CliTest : public testing::GcstressFixture {
  protected:
-  void SetUp() override { cwd_ = testing::MakeTempDir(); }
-  void TearDown() override { std::filesystem::remove_all(cwd_); }
-
-  ProcessResult Gcstress(std::vector<std::string> args,
-                         std::optional<std::chrono::milliseconds> interrupt_after = std::nullopt) {
-    args.insert(args.begin(), GCSTRESS_BINARY);
-    return testing::RunProcess(args, cwd_, interrupt_after);
-  }
-
-  // The path in the "  replay: gcstress replay <path>" line; "" if none.
-  static std::string ReplayPath(const std::string& out) {
-    static const std::regex line(R"(^  replay: gcstress replay (\S+)$)");
-    for (const std::string& l : Lines(out)) {
-      std::smatch m;
-      if (std::regex_match(l, m, line)) return m[1];
-    }
-    return "";
-  }
-
-  bool Exists(const std::string& relative) const {
-    struct stat st {};
-    return ::stat((cwd_ + "/" + relative).c_str(), &st) == 0;
-  }
-
   static bool OraclesPresent() {
     CoreTarget target;
     return !MakeOracles(target).empty();
   }
-
-  std::string cwd_;
 };
 
 // --- help, generated from flags.def --------------------------------------------------------
@@ -359,9 +332,9 @@ TEST_F(CliTest, ListPrintsTheDeclarationTables) {
 // --- zoo --------------------------------------------------------------------------------------
 
 TEST_F(CliTest, ZooPrintsItsTableFindsTheFaultAndWritesReplayableRepros) {
-  std::filesystem::create_directories(cwd_ + "/zoo-scenarios");
+  std::filesystem::create_directories(Path("zoo-scenarios"));
   std::filesystem::copy_file(kExamples + "refpool-clone-drop.json",
-                             cwd_ + "/zoo-scenarios/refpool-clone-drop.json");
+                             Path("zoo-scenarios/refpool-clone-drop.json"));
   const ProcessResult r =
       Gcstress({"zoo", "--scenarios", "zoo-scenarios", "--strategies", "pct,random", "--budget",
                 "2s", "--iterations", "100", "--json", "zoo.json"});
@@ -389,9 +362,9 @@ TEST_F(CliTest, ZooPrintsItsTableFindsTheFaultAndWritesReplayableRepros) {
 }
 
 TEST_F(CliTest, ZooFailsWhenAFaultOfAFamilyIsMissed) {
-  std::filesystem::create_directories(cwd_ + "/zoo-scenarios");
+  std::filesystem::create_directories(Path("zoo-scenarios"));
   std::filesystem::copy_file(kExamples + "refpool-clone-drop.json",
-                             cwd_ + "/zoo-scenarios/refpool-clone-drop.json");
+                             Path("zoo-scenarios/refpool-clone-drop.json"));
   // round-robin alone never interleaves t2's clone into the window: no pct cell, so missed.
   const ProcessResult r = Gcstress({"zoo", "--scenarios", "zoo-scenarios", "--strategies",
                                     "round-robin", "--budget", "200ms", "--iterations", "50"});
@@ -412,7 +385,7 @@ TEST_F(CliTest, BadInputIsOneLineAndExitCode2) {
       Gcstress({"run", kTestdata + "shared-table.json", "--fault", "proxy-shared-table"}).code, 1);
   const std::string repro = "reports/" + kSharedTableSlug + "/repro.json";
   {
-    std::FILE* f = std::fopen((cwd_ + "/truncated.json").c_str(), "w");
+    std::FILE* f = std::fopen(Path("truncated.json").c_str(), "w");
     std::fputs("{\"format\": 1, \"gcstress_repro\": 1, \"verdict\": {", f);
     std::fclose(f);
   }

@@ -3,9 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
-#include <regex>
 
-#include "tests/harness/cli/subprocess.h"
+#include "tests/harness/cli/gcstress_fixture.h"
 
 namespace gcs {
 namespace {
@@ -13,30 +12,10 @@ namespace {
 using testing::Lines;
 using testing::ProcessResult;
 
-const std::string kTestdata = std::string(GCS_SOURCE_DIR) + "/tests/harness/cli/testdata/";
-const std::string kScenarios = std::string(GCS_SOURCE_DIR) + "/scenarios/";
+using testing::kScenarios;
+using testing::kTestdata;
 
-class ForkModeTest : public ::testing::Test {
- protected:
-  void SetUp() override { cwd_ = testing::MakeTempDir(); }
-  void TearDown() override { std::filesystem::remove_all(cwd_); }
-
-  ProcessResult Gcstress(std::vector<std::string> args) {
-    args.insert(args.begin(), GCSTRESS_BINARY);
-    return testing::RunProcess(args, cwd_);
-  }
-
-  static std::string ReplayPath(const std::string& out) {
-    static const std::regex line(R"(^  replay: gcstress replay (\S+)$)");
-    for (const std::string& l : Lines(out)) {
-      std::smatch m;
-      if (std::regex_match(l, m, line)) return m[1];
-    }
-    return "";
-  }
-
-  std::string cwd_;
-};
+class ForkModeTest : public testing::GcstressFixture {};
 
 TEST_F(ForkModeTest, ForkModeAndNoForkPrintTheSameResults) {
   const std::vector<std::string> base = {"run",

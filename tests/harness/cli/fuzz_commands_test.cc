@@ -5,14 +5,13 @@
 #include <filesystem>
 #include <fstream>
 #include <regex>
-#include <sstream>
 
 #include "harness/fuzzing/corpus_entries.h"
 #include "harness/fuzzing/fuzz_executor.h"
 #include "harness/fuzzing/fuzz_input_builder.h"
 #include "harness/runner/repro.h"
 #include "harness/target/core_target.h"
-#include "tests/harness/cli/subprocess.h"
+#include "tests/harness/cli/gcstress_fixture.h"
 
 namespace gcs {
 namespace {
@@ -20,50 +19,21 @@ namespace {
 using testing::Lines;
 using testing::ProcessResult;
 
-const std::string kScenarios = std::string(GCS_SOURCE_DIR) + "/scenarios/";
+using testing::kScenarios;
 
 // A fault whose symptom is a leak: its runs touch no freed memory, so these tests run under ASan
 // as well (the memory faults' would be ASan's reports, not ours).
 constexpr const char* kLeakFault = "gc-worklist-race";
 const std::string kLeakScenario = kScenarios + "gc-worklist/gc-worklist-chain.json";
 
-class FuzzCommandsTest : public ::testing::Test {
+class FuzzCommandsTest : public testing::GcstressFixture {
  protected:
-  void SetUp() override { cwd_ = testing::MakeTempDir(); }
-  void TearDown() override { std::filesystem::remove_all(cwd_); }
-
-  ProcessResult Gcstress(std::vector<std::string> args) {
-    args.insert(args.begin(), GCSTRESS_BINARY);
-    return testing::RunProcess(args, cwd_);
-  }
-
-  std::string Path(const std::string& relative) const { return cwd_ + "/" + relative; }
-
-  static std::string Read(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-  }
-
-  // The path in the "  replay: gcstress replay <path>" line; "" if none.
-  static std::string ReplayPath(const std::string& out) {
-    static const std::regex line(R"(^  replay: gcstress replay (\S+)$)");
-    for (const std::string& l : Lines(out)) {
-      std::smatch m;
-      if (std::regex_match(l, m, line)) return m[1];
-    }
-    return "";
-  }
-
   // Exactly one line on stderr, the error line.
   static void ExpectOneLineError(const ProcessResult& r) {
     EXPECT_EQ(r.code, 2) << r.out << r.err;
     ASSERT_EQ(Lines(r.err).size(), 1u) << r.err;
     EXPECT_EQ(r.err.rfind("gcstress: error: ", 0), 0u) << r.err;
   }
-
-  std::string cwd_;
 };
 
 // --- gen ---------------------------------------------------------------------------------------

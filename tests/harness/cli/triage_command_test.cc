@@ -3,14 +3,12 @@
 // groups the folders.
 #include <gtest/gtest.h>
 
-#include <filesystem>
-#include <fstream>
 #include <regex>
 
 #include <nlohmann/json.hpp>
 
 #include "harness/reporters/json_reporter.h"
-#include "tests/harness/cli/subprocess.h"
+#include "tests/harness/cli/gcstress_fixture.h"
 #include "tests/harness/reporters/xml_check.h"
 
 namespace gcs {
@@ -19,22 +17,10 @@ namespace {
 using testing::Lines;
 using testing::ProcessResult;
 
-const std::string kRefpool =
-    std::string(GCS_SOURCE_DIR) + "/scenarios/refpool/refpool-minimal.json";
+const std::string kRefpool = testing::kScenarios + "refpool/refpool-minimal.json";
 
-class TriageCommandTest : public ::testing::Test {
+class TriageCommandTest : public testing::GcstressFixture {
  protected:
-  void SetUp() override { cwd_ = testing::MakeTempDir(); }
-  void TearDown() override { std::filesystem::remove_all(cwd_); }
-
-  ProcessResult Gcstress(std::vector<std::string> args) {
-    args.insert(args.begin(), GCSTRESS_BINARY);
-    return testing::RunProcess(args, cwd_);
-  }
-  std::string Read(const std::string& relative) const {
-    std::ifstream in(cwd_ + "/" + relative);
-    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  }
   // The path in the "  report: <dir>/report.html" lines.
   static std::vector<std::string> ReportPaths(const std::string& out) {
     static const std::regex line(R"(^  report: (\S+)/report\.html$)");
@@ -45,8 +31,6 @@ class TriageCommandTest : public ::testing::Test {
     }
     return dirs;
   }
-
-  std::string cwd_;
 };
 
 TEST_F(TriageCommandTest, AFailingRunWritesReportJsonAndHtmlBesideTheRepro) {
@@ -60,7 +44,7 @@ TEST_F(TriageCommandTest, AFailingRunWritesReportJsonAndHtmlBesideTheRepro) {
   EXPECT_EQ(lines.back(), "  report: " + dirs[0] + "/report.html") << r.out;
   EXPECT_EQ(lines[lines.size() - 2], "  replay: gcstress replay " + dirs[0] + "/repro.json");
   Expected<reporters::FailureReport> report =
-      reporters::LoadReportJson(cwd_ + "/" + dirs[0] + "/report.json");
+      reporters::LoadReportJson(Path(dirs[0] + "/report.json"));
   ASSERT_TRUE(report.ok()) << report.error().Format();
   EXPECT_EQ(report->repro, dirs[0] + "/repro.json");
   EXPECT_EQ(report->replay_command, "gcstress replay " + dirs[0] + "/repro.json");
@@ -69,7 +53,7 @@ TEST_F(TriageCommandTest, AFailingRunWritesReportJsonAndHtmlBesideTheRepro) {
   EXPECT_EQ(report->violations_source, "replay");
   EXPECT_FALSE(report->timing.found_at.empty());
   EXPECT_FALSE(report->trace.empty());
-  const auto html = reporters::testing::CheckXml(Read(dirs[0] + "/report.html"));
+  const auto html = reporters::testing::CheckXml(Read(Path(dirs[0] + "/report.html")));
   EXPECT_TRUE(html.ok) << html.error;
 }
 
@@ -104,10 +88,10 @@ TEST_F(TriageCommandTest, TriageGroupsFoldersBySignature) {
 
 TEST_F(TriageCommandTest, JUnitHasATestcasePerScenario) {
   const ProcessResult r =
-      Gcstress({"run", kRefpool, std::string(GCS_SOURCE_DIR) + "/scenarios/examples/vm-switch.json",
-                "--fault", "refpool-deferred-incref", "--iterations", "200", "--junit", "j.xml"});
+      Gcstress({"run", kRefpool, testing::kScenarios + "examples/vm-switch.json", "--fault",
+                "refpool-deferred-incref", "--iterations", "200", "--junit", "j.xml"});
   ASSERT_EQ(r.code, 1) << r.out << r.err;
-  const auto x = reporters::testing::CheckXml(Read("j.xml"));
+  const auto x = reporters::testing::CheckXml(Read(Path("j.xml")));
   ASSERT_TRUE(x.ok) << x.error;
   std::vector<std::string> cases;
   size_t failures = 0;
@@ -134,7 +118,7 @@ TEST_F(TriageCommandTest, AFreeModeFailureIsReportedAsADeterministicRepro) {
   EXPECT_NE(r.out.find("  confirmed 5/5"), std::string::npos) << r.out;
   const std::vector<std::string> dirs = ReportPaths(r.out);
   ASSERT_EQ(dirs.size(), 1u) << r.out;
-  const nlohmann::json repro = nlohmann::json::parse(Read(dirs[0] + "/repro.json"));
+  const nlohmann::json repro = nlohmann::json::parse(Read(Path(dirs[0] + "/repro.json")));
   EXPECT_FALSE(repro["free_mode"].get<bool>());
   const ProcessResult replay = Gcstress({"replay", dirs[0] + "/repro.json", "--repeat", "5"});
   EXPECT_EQ(Lines(replay.out).back(), "reproduced 5/5") << replay.out;
