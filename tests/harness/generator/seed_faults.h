@@ -7,22 +7,9 @@
 
 #include "harness/scenario/scenario.h"
 #include "harness/scenario/violation.h"
+#include "tests/harness/address_sanitizer.h"
 
 namespace gcs::testing {
-
-// Built with AddressSanitizer, the core frees memory for real (no quarantine), so a fault whose
-// symptom is touching freed memory aborts the test process instead of reaching the oracles.
-#if defined(__SANITIZE_ADDRESS__)
-inline constexpr bool kAddressSanitizer = true;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-inline constexpr bool kAddressSanitizer = true;
-#else
-inline constexpr bool kAddressSanitizer = false;
-#endif
-#else
-inline constexpr bool kAddressSanitizer = false;
-#endif
 
 struct SeedFault {
   std::string fault;   // a core fault name (core/faults.def)

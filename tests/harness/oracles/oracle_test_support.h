@@ -13,22 +13,9 @@
 #include "harness/engine/engine.h"
 #include "harness/oracles/oracle.h"
 #include "harness/oracles/shadow_model.h"
+#include "tests/harness/address_sanitizer.h"
 
 namespace gcs::testing {
-
-// Built with AddressSanitizer: the core then really frees memory (no quarantine), so a faulty
-// path that touches freed memory aborts the test process instead of reaching the oracles.
-#if defined(__SANITIZE_ADDRESS__)
-inline constexpr bool kAddressSanitizer = true;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-inline constexpr bool kAddressSanitizer = true;
-#else
-inline constexpr bool kAddressSanitizer = false;
-#endif
-#else
-inline constexpr bool kAddressSanitizer = false;
-#endif
 
 // Loads scenario text for the core target (its faults known); fails the test on error.
 Scenario LoadCoreScenario(const std::string& text);
