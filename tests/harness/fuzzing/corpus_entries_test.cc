@@ -18,7 +18,7 @@ TEST(CorpusEntriesTest, TheJsonEntryIsTheCanonicalScenarioText) {
   const CorpusEntry e = JsonCorpusEntry(s);
   EXPECT_EQ(e.file, "terminate-minimal.json");
   const std::string text(e.bytes.begin(), e.bytes.end());
-  Expected<Scenario> back = LoadScenarioText(text, "<entry>", testing::CoreFuzzLoadOptions());
+  Expected<Scenario> back = LoadScenarioText(text, "<entry>", testing::CoreLoadOptions());
   ASSERT_TRUE(back.ok()) << back.error().Format();
   EXPECT_TRUE(*back == s);
 }

@@ -23,7 +23,7 @@ using testing::SourcePath;
 TEST(CorpusTest, JsonEntriesLoadAndRoundTrip) {
   const std::vector<std::string> files = FilesIn(SourcePath(std::string("corpus/") + kJsonFuzzer));
   ASSERT_FALSE(files.empty());
-  const LoadOptions load = testing::CoreFuzzLoadOptions();
+  const LoadOptions load = testing::CoreLoadOptions();
   size_t loaded = 0;
   for (const std::string& file : files) {
     const std::vector<uint8_t> bytes = ReadFileBytes(file);

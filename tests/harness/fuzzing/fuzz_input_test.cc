@@ -11,11 +11,12 @@
 #include "harness/fuzzing/fuzz_profile.h"
 #include "harness/scenario/scenario_encoder.h"
 #include "harness/target/core_target.h"
+#include "tests/harness/generator/seed_faults.h"
 
 namespace gcs {
 namespace {
 
-using testing::CoreFuzzLoadOptions;
+using testing::CoreLoadOptions;
 using testing::RandomInputs;
 
 FuzzDecodeOptions CoreDecodeOptions() {
@@ -38,7 +39,7 @@ void ExpectSameProgram(Scenario a, Scenario b) {
 }
 
 TEST(FuzzInputTest, AnyBytesDecodeToAScenarioTheLoaderAccepts) {
-  const LoadOptions load = CoreFuzzLoadOptions();
+  const LoadOptions load = CoreLoadOptions();
   for (const std::vector<uint8_t>& bytes : RandomInputs(1, 1500, 700)) {
     const FuzzCase c = Decode(bytes);
     ASSERT_FALSE(c.scenario.threads.empty());

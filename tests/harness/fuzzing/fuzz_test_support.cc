@@ -7,17 +7,8 @@
 #include <iterator>
 
 #include "harness/scheduler/prng.h"
-#include "harness/target/core_target.h"
 
 namespace gcs::testing {
-
-LoadOptions CoreFuzzLoadOptions() {
-  CoreTarget target;
-  LoadOptions o;
-  o.known_faults = target.FaultNames();
-  o.supported_ops = target.SupportedOps();
-  return o;
-}
 
 std::vector<std::vector<uint8_t>> RandomInputs(uint64_t seed, size_t count, size_t max_len) {
   std::vector<std::vector<uint8_t>> out = {

@@ -1,17 +1,12 @@
-// gcstress fuzzing — tests: what the fuzzing suites share: the core's load options, random byte
-// strings, and the checked-in files they read.
+// gcstress fuzzing — tests: what the fuzzing suites share: random byte strings and the
+// checked-in files they read.
 #pragma once
 
 #include <cstdint>
 #include <string>
 #include <vector>
 
-#include "harness/scenario/scenario_loader.h"
-
 namespace gcs::testing {
-
-// How scenarios load for the core: its faults and ops.
-LoadOptions CoreFuzzLoadOptions();
 
 // `count` byte strings of lengths in [0, max_len], from a seeded stream; the first few are the
 // edge cases (empty, all 0x00, all 0xff, one byte).

@@ -11,17 +11,12 @@
 #include "harness/scenario/scenario_loader.h"
 #include "harness/scheduler/prng.h"
 #include "harness/target/core_target.h"
+#include "seed_faults.h"
 
 namespace gcs {
 namespace {
 
-LoadOptions CoreLoad() {
-  CoreTarget target;
-  LoadOptions options;
-  options.known_faults = target.FaultNames();
-  options.supported_ops = target.SupportedOps();
-  return options;
-}
+using testing::CoreLoadOptions;
 
 size_t CountOp(const Scenario& s, Op op) {
   size_t n = 0;
@@ -87,7 +82,7 @@ class MaxDraws final : public GeneratorDraws {
 };
 
 TEST(GeneratorTest, AnyDrawsGiveAValidScenario) {
-  const LoadOptions load = CoreLoad();
+  const LoadOptions load = CoreLoadOptions();
   sched::Xoshiro256 rng(99);
   auto check = [&](GeneratorDraws& draws, const std::string& what) {
     const Scenario s = GenerateScenario(draws, GeneratorOptions{}, "fuzz", what);
@@ -111,7 +106,7 @@ TEST(GeneratorTest, AnyDrawsGiveAValidScenario) {
 }
 
 TEST(GeneratorTest, TenThousandScenariosLoadBackValid) {
-  const LoadOptions load = CoreLoad();
+  const LoadOptions load = CoreLoadOptions();
   const GeneratorOptions options;
   for (uint64_t seed = 1; seed <= 10000; ++seed) {
     const Scenario s = GenerateScenario(seed, options);

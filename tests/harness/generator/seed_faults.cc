@@ -11,8 +11,6 @@
 #include "harness/target/core_target.h"
 
 namespace gcs::testing {
-namespace {
-
 LoadOptions CoreLoadOptions() {
   CoreTarget target;
   LoadOptions options;
@@ -20,8 +18,6 @@ LoadOptions CoreLoadOptions() {
   options.supported_ops = target.SupportedOps();
   return options;
 }
-
-}  // namespace
 
 Scenario LoadScenarioForCore(const std::string& relative) {
   const std::string path = std::string(GCS_SOURCE_DIR) + "/scenarios/" + relative;

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "harness/scenario/scenario.h"
+#include "harness/scenario/scenario_loader.h"
 #include "harness/scenario/violation.h"
 #include "tests/harness/address_sanitizer.h"
 
@@ -25,6 +26,9 @@ bool RunsInThisBuild(const SeedFault& fault);
 // One per core fault, in core/faults.def order: the scenarios/*/*-minimal.json whose expect block
 // names that fault alone. Fails the calling test (ADD_FAILURE) for a fault without one.
 std::vector<SeedFault> LoadSeedFaults();
+
+// How scenarios load for the core target: its faults and ops.
+LoadOptions CoreLoadOptions();
 
 // scenarios/<relative>, loaded for the core target; fails the calling test if it does not load.
 Scenario LoadScenarioForCore(const std::string& relative);

@@ -20,19 +20,12 @@
 namespace gcs {
 namespace {
 
+using testing::CoreLoadOptions;
 using testing::FindFailingRun;
 using testing::FindResult;
 using testing::LoadSeedFaults;
 using testing::RunsInThisBuild;
 using testing::SeedFault;
-
-LoadOptions CoreLoad() {
-  CoreTarget target;
-  LoadOptions options;
-  options.known_faults = target.FaultNames();
-  options.supported_ops = target.SupportedOps();
-  return options;
-}
 
 // `s` with two noise threads of `per_thread` steps and `inserted` noise steps spread over its
 // own threads. Noise touches only its own variables (z0, z1, ...): objects, links between them,
@@ -99,7 +92,7 @@ Scenario AddNoise(const Scenario& s, uint64_t seed, size_t per_thread, size_t in
     auto& steps = out.threads[rng.Below(own)].steps;
     steps.insert(steps.begin() + static_cast<std::ptrdiff_t>(rng.Below(steps.size() + 1)), noise());
   }
-  std::optional<Scenario> valid = Revalidate(out, CoreLoad());
+  std::optional<Scenario> valid = Revalidate(out, CoreLoadOptions());
   EXPECT_TRUE(valid.has_value());
   return valid ? *valid : s;
 }
@@ -128,7 +121,7 @@ std::vector<NoisyCase> NoisyCases(Target& target) {
 
 MinimizeOptions Options() {
   MinimizeOptions options;
-  options.load = CoreLoad();
+  options.load = CoreLoadOptions();
   return options;
 }
 
@@ -179,7 +172,7 @@ TEST(MinimizerTest, NoisySeedScenariosShrinkToAtMostTwiceTheHandWrittenMinimum) 
     ASSERT_TRUE(v.has_value()) << c.fault.fault;
     EXPECT_EQ(v->Signature(), signature) << c.fault.fault;
     // And it loads: the repro's scenario is a valid file.
-    EXPECT_TRUE(LoadScenarioText(FormatScenario(r.scenario), "min.json", CoreLoad()).ok());
+    EXPECT_TRUE(LoadScenarioText(FormatScenario(r.scenario), "min.json", CoreLoadOptions()).ok());
   }
 }
 

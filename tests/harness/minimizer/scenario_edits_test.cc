@@ -7,20 +7,15 @@
 
 #include "harness/scenario/scenario_encoder.h"
 #include "harness/target/core_target.h"
+#include "tests/harness/generator/seed_faults.h"
 
 namespace gcs {
 namespace {
 
-LoadOptions CoreLoad() {
-  CoreTarget target;
-  LoadOptions options;
-  options.known_faults = target.FaultNames();
-  options.supported_ops = target.SupportedOps();
-  return options;
-}
+using testing::CoreLoadOptions;
 
 Scenario Load(const std::string& text) {
-  auto s = LoadScenarioText(text, "test.json", CoreLoad());
+  auto s = LoadScenarioText(text, "test.json", CoreLoadOptions());
   EXPECT_TRUE(s.ok()) << (s.ok() ? "" : s.error().Format());
   return s.ok() ? std::move(s).value() : Scenario{};
 }
@@ -51,10 +46,10 @@ const char* kProgram = R"({
 
 TEST(ScenarioEditsTest, RevalidateIsTheLoadersView) {
   const Scenario s = Load(kProgram);
-  auto back = Revalidate(s, CoreLoad());
+  auto back = Revalidate(s, CoreLoadOptions());
   ASSERT_TRUE(back.has_value());
   EXPECT_EQ(*back, s);
-  LoadOptions cpython = CoreLoad();
+  LoadOptions cpython = CoreLoadOptions();
   cpython.supported_ops = *BuiltinTargetOps("cpython");
   EXPECT_FALSE(Revalidate(s, cpython).has_value());  // export is not a cpython op
 }
@@ -63,7 +58,7 @@ TEST(ScenarioEditsTest, RemovingABindingRemovesTheStepsThatNeedItAndClearsOption
   const Scenario s = Load(kProgram);
   // Without "new h": register keeps its target (held cleared), set a[2] = h goes, call keeps
   // its proxy (from cleared).
-  auto out = RemoveStep(s, 0, 1, CoreLoad());
+  auto out = RemoveStep(s, 0, 1, CoreLoadOptions());
   ASSERT_TRUE(out.has_value());
   EXPECT_EQ(Steps(*out, "t0"),
             "new subclass -> a; register a -> tok; switch_vm v1; gc v1; spawn w1");
@@ -75,7 +70,7 @@ TEST(ScenarioEditsTest, RemovingABindingRemovesTheStepsThatNeedItAndClearsOption
 TEST(ScenarioEditsTest, RemovalCascades) {
   const Scenario s = Load(kProgram);
   // Without "new a": register a, set a[..], clone a -> c go; then export c, then call p.
-  auto out = RemoveStep(s, 0, 0, CoreLoad());
+  auto out = RemoveStep(s, 0, 0, CoreLoadOptions());
   ASSERT_TRUE(out.has_value());
   EXPECT_EQ(Steps(*out, "t0"), "new -> h; switch_vm v1; gc v1; spawn w1");
   EXPECT_EQ(Steps(*out, "t1"), "destroy_vm v1");
@@ -83,7 +78,7 @@ TEST(ScenarioEditsTest, RemovalCascades) {
 
 TEST(ScenarioEditsTest, RemovingTheSwitchThatIntroducesAVmRepairsItsUses) {
   const Scenario s = Load(kProgram);
-  auto out = RemoveStep(s, 0, 4, CoreLoad());
+  auto out = RemoveStep(s, 0, 4, CoreLoadOptions());
   ASSERT_TRUE(out.has_value());
   // gc's vm is optional: cleared. export and destroy_vm need it: gone, and call with them.
   EXPECT_EQ(Steps(*out, "t0"),
@@ -94,7 +89,7 @@ TEST(ScenarioEditsTest, RemovingTheSwitchThatIntroducesAVmRepairsItsUses) {
 TEST(ScenarioEditsTest, TruncateKeepsAPrefixOfEachThread) {
   const Scenario s = Load(kProgram);
   const uint32_t keep[] = {2, 1, 0, 0};
-  auto out = TruncateThreads(s, keep, CoreLoad());
+  auto out = TruncateThreads(s, keep, CoreLoadOptions());
   ASSERT_TRUE(out.has_value());
   EXPECT_EQ(out->TotalSteps(), 3u);
   EXPECT_EQ(Steps(*out, "t1"), "clone a -> c");
@@ -104,7 +99,7 @@ TEST(ScenarioEditsTest, TruncateKeepsAPrefixOfEachThread) {
 TEST(ScenarioEditsTest, RemovingAThreadsStepsRemovesTheThreadUnlessSomethingNamesIt) {
   const Scenario s = Load(kProgram);
   bool removed = false;
-  auto out = RemoveThreadSteps(s, 1, &removed, CoreLoad());  // t1: nothing names it
+  auto out = RemoveThreadSteps(s, 1, &removed, CoreLoadOptions());  // t1: nothing names it
   ASSERT_TRUE(out.has_value());
   EXPECT_TRUE(removed);
   EXPECT_FALSE(out->FindThread("t1").has_value());
@@ -112,7 +107,7 @@ TEST(ScenarioEditsTest, RemovingAThreadsStepsRemovesTheThreadUnlessSomethingName
   EXPECT_EQ(Steps(*out, "t0"),
             "new subclass -> a; new -> h; register a held h -> tok; set a[2] = h; switch_vm v1; "
             "gc v1; spawn w1");
-  out = RemoveThreadSteps(s, 2, &removed, CoreLoad());  // w1: t0 spawns it
+  out = RemoveThreadSteps(s, 2, &removed, CoreLoadOptions());  // w1: t0 spawns it
   ASSERT_TRUE(out.has_value());
   EXPECT_FALSE(removed);
   EXPECT_TRUE(out->threads[2].steps.empty());
@@ -120,15 +115,15 @@ TEST(ScenarioEditsTest, RemovingAThreadsStepsRemovesTheThreadUnlessSomethingName
 
 TEST(ScenarioEditsTest, OnlyEmptyUnnamedThreadsCanGo) {
   const Scenario s = Load(kProgram);
-  EXPECT_FALSE(RemoveEmptyThread(s, 0, CoreLoad()).has_value());  // has steps
-  EXPECT_FALSE(RemoveEmptyThread(s, 2, CoreLoad()).has_value());  // w1 has a step
-  auto out = RemoveEmptyThread(s, 3, CoreLoad());                 // w2: empty, unnamed
+  EXPECT_FALSE(RemoveEmptyThread(s, 0, CoreLoadOptions()).has_value());  // has steps
+  EXPECT_FALSE(RemoveEmptyThread(s, 2, CoreLoadOptions()).has_value());  // w1 has a step
+  auto out = RemoveEmptyThread(s, 3, CoreLoadOptions());                 // w2: empty, unnamed
   ASSERT_TRUE(out.has_value());
   EXPECT_EQ(out->threads.size(), 3u);
   Scenario named = s;
   named.threads[0].steps[5].vm = named.threads[3].vm;  // gc w2: now something names w2's VM
-  named = *Revalidate(named, CoreLoad());
-  EXPECT_FALSE(RemoveEmptyThread(named, 3, CoreLoad()).has_value());
+  named = *Revalidate(named, CoreLoadOptions());
+  EXPECT_FALSE(RemoveEmptyThread(named, 3, CoreLoadOptions()).has_value());
 }
 
 TEST(ScenarioEditsTest, ArgumentEditsSimplifyOneArgumentEach) {
@@ -143,10 +138,10 @@ TEST(ScenarioEditsTest, ArgumentEditsSimplifyOneArgumentEach) {
   EXPECT_EQ(edits[4].kind, K::kClearVm);    // gc v1
   EXPECT_EQ(edits[5].kind, K::kClearFrom);  // call from
   EXPECT_EQ(ArgumentWeight(s), 6u);
-  auto out = ApplyArgumentEdit(s, edits[2], CoreLoad());  // no token: unregister goes too
+  auto out = ApplyArgumentEdit(s, edits[2], CoreLoadOptions());  // no token: unregister goes too
   ASSERT_TRUE(out.has_value());
   EXPECT_EQ(Steps(*out, "t1"), "clone a -> c; export c to v1 -> p; call p from h; destroy_vm v1");
-  out = ApplyArgumentEdit(s, edits[3], CoreLoad());
+  out = ApplyArgumentEdit(s, edits[3], CoreLoadOptions());
   ASSERT_TRUE(out.has_value());
   EXPECT_EQ(FormatStep(*out, out->threads[0].steps[3]), "set a[0] = h");
   EXPECT_EQ(ArgumentWeight(*out), ArgumentWeight(s) - 1);
