@@ -4,34 +4,21 @@
 
 #include <dirent.h>
 #include <gtest/gtest.h>
-#include <stdlib.h>
 #include <sys/stat.h>
 
-#include <filesystem>
 #include <fstream>
 #include <mutex>
 #include <set>
 #include <sstream>
 #include <thread>
 
+#include "tests/harness/runner/temp_dir.h"
+
 namespace gcs {
 namespace {
 
-// Temporary directories, removed when the test binary exits.
-struct TempDirs {
-  std::vector<std::string> made;
-  ~TempDirs() {
-    for (const std::string& d : made)
-      std::filesystem::remove_all(d);
-  }
-};
-
 std::string TempDir() {
-  static TempDirs dirs;
-  std::string templ = ::testing::TempDir() + "gcs_reports_XXXXXX";
-  EXPECT_NE(::mkdtemp(templ.data()), nullptr);
-  dirs.made.push_back(templ);
-  return templ;
+  return testing::TempDirUntilExit("gcs_reports_");
 }
 
 std::string Read(const std::string& path) {

@@ -3,9 +3,7 @@
 #include "harness/runner/repro.h"
 
 #include <gtest/gtest.h>
-#include <stdlib.h>
 
-#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <sstream>
@@ -16,6 +14,7 @@
 #include "harness/runner/repro_replay.h"
 #include "harness/scenario/json_input.h"
 #include "harness/scenario/scenario_loader.h"
+#include "tests/harness/runner/temp_dir.h"
 
 namespace gcs {
 namespace {
@@ -68,21 +67,8 @@ const Found& Failing() {
   return found;
 }
 
-// Temporary directories, removed when the test binary exits.
-struct TempDirs {
-  std::vector<std::string> made;
-  ~TempDirs() {
-    for (const std::string& d : made)
-      std::filesystem::remove_all(d);
-  }
-};
-
 std::string TempDir() {
-  static TempDirs dirs;
-  std::string templ = ::testing::TempDir() + "gcs_repro_XXXXXX";
-  EXPECT_NE(::mkdtemp(templ.data()), nullptr);
-  dirs.made.push_back(templ);
-  return templ;
+  return testing::TempDirUntilExit("gcs_repro_");
 }
 
 TEST(ReproTest, RoundTripsThroughItsTextForm) {
