@@ -2,7 +2,6 @@
 // pool.
 #include "harness/scheduler/controller.h"
 
-#include <dirent.h>
 #include <gtest/gtest.h>
 
 #include <array>
@@ -18,12 +17,14 @@
 #include "harness/scheduler/random.h"
 #include "harness/scheduler/round_robin.h"
 #include "harness/scheduler/schedule.h"
+#include "os_threads.h"
 #include "test_programs.h"
 
 namespace gcs::sched {
 namespace {
 
 using Outcome = ExecutionResult::Outcome;
+using testing::CountOsThreads;
 using testing::DecisionLog;
 using testing::StepProgram;
 
@@ -55,16 +56,6 @@ struct Guard {
   Guard& operator=(const Guard&) = delete;
   int& live_;
 };
-
-int CountOsThreads() {
-  int count = 0;
-  if (DIR* dir = opendir("/proc/self/task")) {
-    while (const dirent* entry = readdir(dir))
-      count += entry->d_name[0] != '.' ? 1 : 0;
-    closedir(dir);
-  }
-  return count;
-}
 
 // The counter is a plain long: if two bodies ever ran at once this would be a data race (TSan
 // reports it) and lose increments.

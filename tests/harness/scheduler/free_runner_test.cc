@@ -1,7 +1,6 @@
 // gcstress scheduler — tests: FreeRunner: parallel start, late enable, seeded yields, pool reuse.
 #include "harness/scheduler/free_runner.h"
 
-#include <dirent.h>
 #include <gtest/gtest.h>
 
 #include <array>
@@ -10,18 +9,12 @@
 #include <stdexcept>
 #include <thread>
 
+#include "os_threads.h"
+
 namespace gcs::sched {
 namespace {
 
-int CountOsThreads() {
-  int count = 0;
-  if (DIR* dir = opendir("/proc/self/task")) {
-    while (const dirent* entry = readdir(dir))
-      count += entry->d_name[0] != '.' ? 1 : 0;
-    closedir(dir);
-  }
-  return count;
-}
+using testing::CountOsThreads;
 
 // Each body waits until every body has started: this only finishes if they really run at the
 // same time (a bounded wait turns a regression into a failure instead of a hang).
