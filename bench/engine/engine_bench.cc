@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "bench/engine/refpool_scenario.h"
 #include "harness/engine/engine.h"
 #include "harness/runner/executor.h"
 #include "harness/runner/runner.h"
@@ -13,6 +14,8 @@
 
 namespace gcs {
 namespace {
+
+using bench::kRefpool;
 
 Scenario Load(const std::string& text) {
   CoreTarget target;
@@ -90,16 +93,6 @@ void BM_SingleThreadStepsJudged(benchmark::State& state) {
   state.counters["oracles"] = static_cast<double>(executor.judge().OracleCount());
 }
 BENCHMARK(BM_SingleThreadStepsJudged)->Unit(benchmark::kMillisecond)->UseRealTime();
-
-// scenarios/examples/refpool-clone-drop.json, the fixed core: two threads, nine steps.
-constexpr const char* kRefpool = R"({
-  "format": 1, "name": "refpool-clone-drop",
-  "threads": {
-    "t1": [{"op": "attach"}, {"op": "new", "as": "obj"}, {"op": "yield"},
-           {"op": "drop", "obj": "obj"}, {"op": "detach"}, {"op": "attach"}, {"op": "detach"}],
-    "t2": [{"op": "clone", "obj": "obj", "as": "c"}, {"op": "drop", "obj": "c"}]
-  }
-})";
 
 // One execution per iteration under a fresh pct strategy, as the runner gives each iteration.
 void BM_SmallScenarioPct(benchmark::State& state) {

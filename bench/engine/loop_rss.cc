@@ -9,23 +9,10 @@
 #include <cstdlib>
 #include <string>
 
+#include "bench/engine/refpool_scenario.h"
 #include "harness/cli/resident_memory.h"
 #include "harness/runner/runner.h"
 #include "harness/scenario/scenario_loader.h"
-
-namespace {
-
-// scenarios/examples/refpool-clone-drop.json on the fixed core.
-constexpr const char* kRefpool = R"({
-  "format": 1, "name": "refpool-clone-drop",
-  "threads": {
-    "t1": [{"op": "attach"}, {"op": "new", "as": "obj"}, {"op": "yield"},
-           {"op": "drop", "obj": "obj"}, {"op": "detach"}, {"op": "attach"}, {"op": "detach"}],
-    "t2": [{"op": "clone", "obj": "obj", "as": "c"}, {"op": "drop", "obj": "c"}]
-  }
-})";
-
-}  // namespace
 
 int main(int argc, char** argv) {
   using namespace gcs;
@@ -42,7 +29,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "%s\n", runner.error().Format().c_str());
     return 2;
   }
-  auto scenario = LoadScenarioText(kRefpool, "refpool.json", runner->ScenarioLoadOptions());
+  auto scenario = LoadScenarioText(bench::kRefpool, "refpool.json", runner->ScenarioLoadOptions());
   if (!scenario) return 2;
   uint64_t early_at = 0, early_kib = 0, last_print = 0;
   RunHooks hooks;
