@@ -123,11 +123,12 @@ bool IsRuntimeFrame(const Frame& frame) {
   for (std::string_view p : kPrefixes) {
     if (StartsWith(fn, p)) return true;
   }
-  constexpr std::array<std::string_view, 21> kExact = {
-      "malloc",   "free",          "calloc",      "realloc", "reallocarray", "posix_memalign",
-      "memalign", "aligned_alloc", "valloc",      "memcpy",  "memmove",      "memset",
-      "memcmp",   "strlen",        "abort",       "raise",   "gsignal",      "start_thread",
-      "clone",    "_start",        "__restore_rt"};
+  // sighandler, rtl_sighandler, rtl_sigaction: TSan's signal interception, outside __tsan.
+  constexpr std::array<std::string_view, 24> kExact = {
+      "malloc",   "free",          "calloc",       "realloc",    "reallocarray",   "posix_memalign",
+      "memalign", "aligned_alloc", "valloc",       "memcpy",     "memmove",        "memset",
+      "memcmp",   "strlen",        "abort",        "raise",      "gsignal",        "start_thread",
+      "clone",    "_start",        "__restore_rt", "sighandler", "rtl_sighandler", "rtl_sigaction"};
   for (std::string_view e : kExact) {
     if (fn == e) return true;
   }

@@ -2,6 +2,8 @@
 // site of its verdict names it.
 #include "tests/harness/runner/faulty_target.h"
 
+#include <atomic>
+#include <chrono>
 #include <climits>
 
 #include "core/check.h"
@@ -10,7 +12,11 @@ namespace gcs::testing {
 namespace {
 
 // Written by every gc of kRace from several threads at once, without synchronization: the race.
+// The harness orders whole steps (its trace has a lock), so TSan sees the race only when two gc
+// steps overlap in time. Race() makes them: the gcs meet in pairs first, through relaxed atomics
+// only, which order nothing for TSan.
 int shared_counter = 0;
+std::atomic<int> race_arrivals{0};
 
 [[gnu::noinline]] void Segfault() {
   volatile int* volatile p = nullptr;
@@ -22,12 +28,13 @@ int shared_counter = 0;
   GCS_CHECK_MSG(holds, "the faulty target's check");
 }
 
-// Never set. A global atomic, so the loop below has a side effect the compiler must keep: a
-// loop without one may be assumed to end, and clang deletes it.
-std::atomic<bool> stop_spinning{false};
+// Never set. Volatile, so every pass of the loop below reads it: a side effect. Anything less
+// and clang may prove it constant (it never is written) and the loop endless without side
+// effects, which it may assume ends, and deletes: then "hang" returns at once.
+volatile bool stop_spinning = false;
 
 [[gnu::noinline]] void SpinForever() {
-  while (!stop_spinning.load(std::memory_order_relaxed)) {
+  while (!stop_spinning) {
   }
 }
 
@@ -53,6 +60,12 @@ int* volatile leaked = nullptr;
 }
 
 [[gnu::noinline]] void Race() {
+  // The first of a pair waits (at most 100 ms) for the second; the second goes on at once.
+  const int me = race_arrivals.fetch_add(1, std::memory_order_relaxed);
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::milliseconds(100);
+  while (race_arrivals.load(std::memory_order_relaxed) < (me | 1) + 1 &&
+         std::chrono::steady_clock::now() < give_up) {
+  }
   shared_counter = shared_counter + 1;
 }
 
@@ -114,13 +127,13 @@ void FaultyTarget::Misbehave() {
 StepResult FaultyTarget::Apply(const StepRequest& request) {
   switch (request.step->op) {
     case Op::kAttach:
-      attached_.fetch_add(1);
+      attached_.fetch_add(1, std::memory_order_relaxed);
       break;
     case Op::kDetach:
-      attached_.fetch_sub(1);
+      attached_.fetch_sub(1, std::memory_order_relaxed);
       break;
     case Op::kGc:
-      if (attached_.load() > 0) Misbehave();
+      if (attached_.load(std::memory_order_relaxed) > 0) Misbehave();
       break;
     default:
       break;

@@ -66,6 +66,8 @@ class FaultyTarget final : public Target {
   const Behavior behavior_;
   std::shared_ptr<Log> log_;
   uint64_t execution_ = 0;
+  // Relaxed: it orders nothing, so kRace's writes from two threads stay unordered for TSan
+  // however the threads happen to run.
   std::atomic<int> attached_{0};
   bool logged_ = false;
 };

@@ -101,7 +101,10 @@ TEST(IsolatedRunTest, ACrashingStepIsACrashVerdictWithItsIterationSeedAndSchedul
   EXPECT_EQ(f.violation.thread, 1u);
   EXPECT_EQ(f.violation.step, 7u);
   // The cause and the first own frame: the function that faulted, not the handler or libc.
-  EXPECT_EQ(f.violation.site.rfind(Sanitized("address") ? "segv:" : "sigsegv:", 0), 0u)
+  // Under a sanitizer its SEGV report is the evidence; without one, the signal.
+  EXPECT_EQ(
+      f.violation.site.rfind(Sanitized("address") || Sanitized("thread") ? "segv:" : "sigsegv:", 0),
+      0u)
       << f.violation.site;
   EXPECT_NE(f.violation.site.find("Segfault"), std::string::npos) << f.violation.site;
   EXPECT_NE(f.violation.message.find("t2 at step 7 (gc)"), std::string::npos)
@@ -346,11 +349,18 @@ TEST(IsolatedRunTest, ALeakFoundAtTheEndOfABatchIsHuntedDownToItsIteration) {
 
 TEST(IsolatedRunTest, ADataRaceInFreeModeIsADataRaceVerdict) {
   if (!Sanitized("thread")) GTEST_SKIP() << "needs a TSan build";
-  RunConfig c = Config(20);
-  c.strategy = "free";
-  Runner runner = Make(c, Behavior::kRace);
-  const RunSummary summary = runner.Run(Load(runner, testing::kRaceScenario));
-  ASSERT_TRUE(summary.first_failure) << summary.internal_error;
+  // Free mode is real parallelism and not reproducible: TSan sees the race only in a child whose
+  // two gc steps overlap in time, which some children (seen: about half, on a loaded machine)
+  // never manage. Up to 10 runs, each a fresh child.
+  RunSummary summary;
+  for (uint64_t seed = 1; seed <= 10 && !summary.first_failure; ++seed) {
+    RunConfig c = Config(20, seed);
+    c.strategy = "free";
+    Runner runner = Make(c, Behavior::kRace);
+    summary = runner.Run(Load(runner, testing::kRaceScenario));
+    ASSERT_TRUE(summary.internal_error.empty()) << summary.internal_error;
+  }
+  ASSERT_TRUE(summary.first_failure);
   const Violation& v = summary.first_failure->violation;
   EXPECT_EQ(v.kind, ViolationKind::kDataRace);
   EXPECT_EQ(v.op, "");
