@@ -22,22 +22,13 @@ std::string JoinFaults(const std::vector<std::string>& faults) {
 
 ExitCode CheckCommand(const Invocation& inv) {
   Expected<RunConfig> config = MakeRunConfig(inv.flags, Command::kCheck);
-  if (!config) {
-    PrintError(config.error());
-    return ExitCode::kBadInput;
-  }
+  if (PrintIfError(config)) return ExitCode::kBadInput;
   // Validates target and strategy once, and gives the scenarios' load options.
   Expected<Runner> probe = Runner::Create(*config);
-  if (!probe) {
-    PrintError(probe.error());
-    return ExitCode::kBadInput;
-  }
+  if (PrintIfError(probe)) return ExitCode::kBadInput;
   Expected<std::vector<ScenarioInput>> inputs =
       LoadScenarioInputs(inv.inputs, probe->ScenarioLoadOptions());
-  if (!inputs) {
-    PrintError(inputs.error());
-    return ExitCode::kBadInput;
-  }
+  if (PrintIfError(inputs)) return ExitCode::kBadInput;
   RunHooks hooks;
   hooks.interrupt = InstallInterruptHandler();
   const FailureOutput output{inv.flags.reports, !inv.flags.no_repro, false};
@@ -47,10 +38,7 @@ ExitCode CheckCommand(const Invocation& inv) {
   for (const ScenarioInput& input : *inputs) {
     Expected<std::vector<ExpectationResult>> results =
         CheckExpectations(input.scenario, *config, factory, hooks);
-    if (!results) {
-      PrintError(results.error());
-      return ExitCode::kBadInput;
-    }
+    if (PrintIfError(results)) return ExitCode::kBadInput;
     std::vector<TableRow> rows;
     for (const ExpectationResult& r : *results) {
       const RunSummary& s = r.summary;

@@ -57,28 +57,19 @@ ExitCode ExportCorpusCommand(const Invocation& inv) {
     return ExitCode::kBadInput;
   }
   Expected<std::unique_ptr<Target>> target = MakeTarget(kFuzzTarget);
-  if (!target) {
-    PrintError(target.error());
-    return ExitCode::kBadInput;
-  }
+  if (PrintIfError(target)) return ExitCode::kBadInput;
   LoadOptions load;
   load.known_faults = AllFaultNames();
   load.target = kFuzzTarget;
   load.supported_ops = (*target)->SupportedOps();
   Expected<std::vector<std::string>> files = ScenarioFiles(flags.scenarios);
-  if (!files) {
-    PrintError(files.error());
-    return ExitCode::kBadInput;
-  }
+  if (PrintIfError(files)) return ExitCode::kBadInput;
   // All loaded before anything is written: a bad file leaves the corpus as it was.
   std::vector<Scenario> scenarios;
   std::map<std::string, std::string> seen;  // name -> file
   for (const std::string& file : *files) {
     Expected<Scenario> s = LoadScenarioFile(file, load);
-    if (!s) {
-      PrintError(s.error());
-      return ExitCode::kBadInput;
-    }
+    if (PrintIfError(s)) return ExitCode::kBadInput;
     auto [it, fresh] = seen.emplace(s->name, file);
     if (!fresh) {
       PrintError(InputError{file, "/name",

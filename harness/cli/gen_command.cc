@@ -44,16 +44,10 @@ ExitCode GenCommand(const Invocation& inv) {
     return ExitCode::kBadInput;
   }
   Expected<std::unique_ptr<Target>> target = MakeTarget(flags.target);
-  if (!target) {
-    PrintError(target.error());
-    return ExitCode::kBadInput;
-  }
+  if (PrintIfError(target)) return ExitCode::kBadInput;
   Expected<std::vector<Scenario>> scenarios =
       GenerateScenarios(flags, flags.count, (*target)->SupportedOps());
-  if (!scenarios) {
-    PrintError(scenarios.error());
-    return ExitCode::kBadInput;
-  }
+  if (PrintIfError(scenarios)) return ExitCode::kBadInput;
   if (!flags.out.empty()) {
     std::error_code ec;
     std::filesystem::create_directories(flags.out, ec);

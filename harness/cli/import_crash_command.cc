@@ -44,15 +44,9 @@ std::string JoinFaults(const std::vector<std::string>& faults) {
 ExitCode ImportCrashCommand(const Invocation& inv) {
   const std::string& path = inv.inputs.at(0);
   Expected<std::vector<uint8_t>> bytes = ReadBytes(path);
-  if (!bytes) {
-    PrintError(bytes.error());
-    return ExitCode::kBadInput;
-  }
+  if (PrintIfError(bytes)) return ExitCode::kBadInput;
   Expected<std::unique_ptr<Target>> target = MakeTarget(kFuzzTarget);
-  if (!target) {
-    PrintError(target.error());
-    return ExitCode::kBadInput;
-  }
+  if (PrintIfError(target)) return ExitCode::kBadInput;
   Expected<std::vector<std::string>> faults =
       ParseFaultList(JoinFaults(inv.flags.faults), (*target)->FaultNames(), "--fault");
   if (!faults) {
@@ -82,10 +76,7 @@ ExitCode ImportCrashCommand(const Invocation& inv) {
 
   // A repro file that does not replay is worse than none: replay it on a fresh target first.
   Expected<std::unique_ptr<Target>> replay_target = MakeTarget(repro.target);
-  if (!replay_target) {
-    PrintError(replay_target.error());
-    return ExitCode::kBadInput;
-  }
+  if (PrintIfError(replay_target)) return ExitCode::kBadInput;
   Executor replayer(std::move(replay_target).value(), OracleOptions{});
   const ReplayResult check = ReplayRepro(replayer, repro);
   if (!check.matches || check.diverged_at) {
@@ -97,10 +88,7 @@ ExitCode ImportCrashCommand(const Invocation& inv) {
   std::string out_path = inv.flags.out;
   if (out_path.empty()) {
     Expected<std::string> written = WriteRepro(inv.flags.reports, repro);
-    if (!written) {
-      PrintError(written.error());
-      return ExitCode::kBadInput;
-    }
+    if (PrintIfError(written)) return ExitCode::kBadInput;
     out_path = *written;
   } else if (auto error = WriteFileAtomically(out_path, FormatRepro(repro))) {
     PrintError(*error);

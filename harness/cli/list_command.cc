@@ -102,10 +102,7 @@ ExitCode ListCommand(const Invocation& inv) {
     text = FormatTable({"op", "fields", "binds", "targets", "help"}, OpRows(), md);
   } else if (what == "faults") {
     Expected<std::unique_ptr<Target>> target = MakeTarget(inv.flags.target);
-    if (!target) {
-      PrintError(target.error());
-      return ExitCode::kBadInput;
-    }
+    if (PrintIfError(target)) return ExitCode::kBadInput;
     text = FormatTable({"fault", "help"}, FaultRows(**target), md);
   } else if (what == "strategies") {
     text = FormatTable({"strategy", "parameters (default [range])", "help"}, StrategyRows(), md);

@@ -16,34 +16,19 @@ namespace gcs::cli {
 
 ExitCode LoopCommand(const Invocation& inv) {
   Expected<RunConfig> config = MakeRunConfig(inv.flags, Command::kLoop);
-  if (!config) {
-    PrintError(config.error());
-    return ExitCode::kBadInput;
-  }
+  if (PrintIfError(config)) return ExitCode::kBadInput;
   Expected<std::chrono::milliseconds> status_every =
       ParseDuration(inv.flags.status_every, "--status-every");
-  if (!status_every) {
-    PrintError(status_every.error());
-    return ExitCode::kBadInput;
-  }
+  if (PrintIfError(status_every)) return ExitCode::kBadInput;
   Expected<Runner> runner = Runner::Create(*config);
-  if (!runner) {
-    PrintError(runner.error());
-    return ExitCode::kBadInput;
-  }
+  if (PrintIfError(runner)) return ExitCode::kBadInput;
   Expected<std::vector<ScenarioInput>> inputs =
       LoadScenarioInputs(inv.inputs, runner->ScenarioLoadOptions());
-  if (!inputs) {
-    PrintError(inputs.error());
-    return ExitCode::kBadInput;
-  }
+  if (PrintIfError(inputs)) return ExitCode::kBadInput;
   const ScenarioInput& input = inputs->at(0);
   Expected<std::chrono::milliseconds> convert_budget =
       ParseDuration(inv.flags.convert_budget, "--convert-budget");
-  if (!convert_budget) {
-    PrintError(convert_budget.error());
-    return ExitCode::kBadInput;
-  }
+  if (PrintIfError(convert_budget)) return ExitCode::kBadInput;
   const FailureOutput output{inv.flags.reports, !inv.flags.no_repro, false, *convert_budget};
   const bool terminal = ::isatty(STDERR_FILENO) != 0;
   // Redrawn 10 times a second on a terminal; otherwise the runner's ticks are filtered down to
@@ -53,11 +38,8 @@ ExitCode LoopCommand(const Invocation& inv) {
 
   RunHooks hooks;
   hooks.interrupt = InstallInterruptHandler();
-  // --no-fork: a hung execution cannot be unwound; its repro is written before gcstress exits 4.
   hooks.hang = [&](const Failure& failure) {
-    std::printf("HANG %s: at iteration %llu\n", input.path.c_str(),
-                static_cast<unsigned long long>(failure.iteration));
-    ReportFailure(stdout, input.scenario, *config, failure, output);
+    ReportHang(stdout, input.path, input.scenario, *config, failure, output);
   };
   hooks.progress_interval = std::chrono::milliseconds(100);
   hooks.progress = [&](const RunProgress& p) { progress.Update(p); };

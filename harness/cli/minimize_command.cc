@@ -42,15 +42,9 @@ void PrintSizes(std::FILE* out, const MinimizeResult& m) {
 ExitCode MinimizeCommand(const Invocation& inv) {
   const std::string& path = inv.inputs.at(0);
   Expected<std::chrono::milliseconds> max_time = ParseDuration(inv.flags.max_time, "--max-time");
-  if (!max_time) {
-    PrintError(max_time.error());
-    return ExitCode::kBadInput;
-  }
+  if (PrintIfError(max_time)) return ExitCode::kBadInput;
   Expected<Repro> repro = LoadRepro(path);
-  if (!repro) {
-    PrintError(repro.error());
-    return ExitCode::kBadInput;
-  }
+  if (PrintIfError(repro)) return ExitCode::kBadInput;
   if (repro->free_mode) {
     PrintError(InputError{path, "/free_mode",
                           "a free mode repro has no schedule to minimize (re-find it with a "
@@ -58,10 +52,7 @@ ExitCode MinimizeCommand(const Invocation& inv) {
     return ExitCode::kBadInput;
   }
   Expected<std::unique_ptr<Target>> target = MakeTarget(repro->target);
-  if (!target) {
-    PrintError(target.error());
-    return ExitCode::kBadInput;
-  }
+  if (PrintIfError(target)) return ExitCode::kBadInput;
   const std::string signature = repro->verdict.Signature();
   MinimizeOptions options = OptionsFor(**target, repro->target);
   options.max_time = max_time->count() > 0 ? *max_time : kNoTimeLimit;
@@ -87,10 +78,7 @@ ExitCode MinimizeCommand(const Invocation& inv) {
   // The minimizer promises a whole schedule; a repro file that does not replay is worse than
   // none, so check before writing.
   Expected<std::unique_ptr<Target>> replay_target = MakeTarget(out.target);
-  if (!replay_target) {
-    PrintError(replay_target.error());
-    return ExitCode::kBadInput;
-  }
+  if (PrintIfError(replay_target)) return ExitCode::kBadInput;
   Executor executor(std::move(replay_target).value(), OracleOptions{});
   const ReplayResult check = ReplayRepro(executor, out);
   if (!check.matches || check.diverged_at) {

@@ -110,20 +110,11 @@ ExitCode ReplayCommand(const Invocation& inv) {
   }
   Expected<std::chrono::milliseconds> step_timeout =
       ParseDuration(inv.flags.step_timeout, "--step-timeout");
-  if (!step_timeout) {
-    PrintError(step_timeout.error());
-    return ExitCode::kBadInput;
-  }
+  if (PrintIfError(step_timeout)) return ExitCode::kBadInput;
   Expected<Repro> repro = LoadRepro(path);
-  if (!repro) {
-    PrintError(repro.error());
-    return ExitCode::kBadInput;
-  }
+  if (PrintIfError(repro)) return ExitCode::kBadInput;
   Expected<std::unique_ptr<Target>> target = MakeTarget(repro->target);
-  if (!target) {
-    PrintError(target.error());
-    return ExitCode::kBadInput;
-  }
+  if (PrintIfError(target)) return ExitCode::kBadInput;
   ReplayReport report(path, *repro, inv.flags.trace);
   if (inv.flags.no_fork) {
     ReplayInProcess(*repro, std::move(target).value(), *step_timeout, inv.flags.repeat, report);

@@ -53,10 +53,7 @@ ExitCode WriteReports(std::FILE* out, const Scenario& scenario, const triage::Ga
   in.timing.found_at = reporters::UtcNow();
   const reporters::FailureReport report = reporters::MakeFailureReport(in);
   Expected<reporters::WrittenReports> written = reporters::WriteFailureReports(report);
-  if (!written) {
-    PrintError(written.error());
-    return ExitCode::kBadInput;
-  }
+  if (PrintIfError(written)) return ExitCode::kBadInput;
   reporters::ConsoleReporter(out).ReportFailure(report);
   return ExitCode::kPass;
 }
@@ -125,6 +122,13 @@ ExitCode ReportFailure(std::FILE* out, const Scenario& scenario, const RunConfig
   }
   std::fflush(out);
   return code;
+}
+
+void ReportHang(std::FILE* out, const std::string& path, const Scenario& scenario,
+                const RunConfig& config, const Failure& failure, const FailureOutput& options) {
+  std::fprintf(out, "HANG %s: at iteration %llu\n", path.c_str(),
+               static_cast<unsigned long long>(failure.iteration));
+  ReportFailure(out, scenario, config, failure, options);
 }
 
 }  // namespace gcs::cli

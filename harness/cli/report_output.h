@@ -18,6 +18,15 @@ namespace gcs::cli {
 void PrintError(const InputError& error);
 void PrintError(const std::string& message);
 
+// True when `result` holds an error, having printed it: the commands' early return on bad input,
+// `if (PrintIfError(config)) return ExitCode::kBadInput;`.
+template <class T>
+bool PrintIfError(const Expected<T>& result) {
+  if (result) return false;
+  PrintError(result.error());
+  return true;
+}
+
 // The console format lives with the other reporters (harness/reporters/console_reporter.h):
 // FormatLocation, SummaryLine, PrintTrace.
 using reporters::FormatLocation;
@@ -47,5 +56,11 @@ struct FailureOutput {
 // Returns kPass, or kBadInput if the repro could not be written (the error is printed).
 ExitCode ReportFailure(std::FILE* out, const Scenario& scenario, const RunConfig& config,
                        const Failure& failure, const FailureOutput& options);
+
+// The runner's hang hook under --no-fork, where a hung execution cannot be unwound: prints
+// "HANG <path>: at iteration N" and reports the failure (its repro written) before gcstress exits
+// 4, the hang's code whatever the report's.
+void ReportHang(std::FILE* out, const std::string& path, const Scenario& scenario,
+                const RunConfig& config, const Failure& failure, const FailureOutput& options);
 
 }  // namespace gcs::cli

@@ -15,21 +15,12 @@ namespace gcs::cli {
 
 ExitCode RunCommand(const Invocation& inv) {
   Expected<RunConfig> config = MakeRunConfig(inv.flags, Command::kRun);
-  if (!config) {
-    PrintError(config.error());
-    return ExitCode::kBadInput;
-  }
+  if (PrintIfError(config)) return ExitCode::kBadInput;
   Expected<Runner> runner = Runner::Create(*config);
-  if (!runner) {
-    PrintError(runner.error());
-    return ExitCode::kBadInput;
-  }
+  if (PrintIfError(runner)) return ExitCode::kBadInput;
   Expected<std::vector<ScenarioInput>> inputs =
       LoadScenarioInputs(inv.inputs, runner->ScenarioLoadOptions());
-  if (!inputs) {
-    PrintError(inputs.error());
-    return ExitCode::kBadInput;
-  }
+  if (PrintIfError(inputs)) return ExitCode::kBadInput;
   // --generate N: after the files, the scenarios `gcstress gen --seed S --count N` prints. All are
   // made before anything runs, like files are loaded, so N is bounded by memory: 100000 is about
   // 300 MB; more is a second run with the next --seed.
@@ -46,10 +37,7 @@ ExitCode RunCommand(const Invocation& inv) {
   if (inv.flags.generate > 0) {
     Expected<std::vector<Scenario>> generated = GenerateScenarios(
         inv.flags, inv.flags.generate, runner->ScenarioLoadOptions().supported_ops);
-    if (!generated) {
-      PrintError(generated.error());
-      return ExitCode::kBadInput;
-    }
+    if (PrintIfError(generated)) return ExitCode::kBadInput;
     for (Scenario& s : *generated)
       inputs->push_back(ScenarioInput{s.name, std::move(s)});
   }
@@ -57,10 +45,7 @@ ExitCode RunCommand(const Invocation& inv) {
   hooks.interrupt = InstallInterruptHandler();
   Expected<std::chrono::milliseconds> convert_budget =
       ParseDuration(inv.flags.convert_budget, "--convert-budget");
-  if (!convert_budget) {
-    PrintError(convert_budget.error());
-    return ExitCode::kBadInput;
-  }
+  if (PrintIfError(convert_budget)) return ExitCode::kBadInput;
   const FailureOutput output{inv.flags.reports, !inv.flags.no_repro, inv.flags.trace,
                              *convert_budget};
   // Each scenario is a case: its line on the console, and with --junit a testcase.
@@ -69,11 +54,8 @@ ExitCode RunCommand(const Invocation& inv) {
   if (!inv.flags.junit.empty()) junit.emplace(inv.flags.junit);
   ExitCode code = ExitCode::kPass;
   const ScenarioInput* current = nullptr;
-  // --no-fork: a hung execution cannot be unwound; its repro is written before gcstress exits 4.
   hooks.hang = [&](const Failure& failure) {
-    std::printf("HANG %s: at iteration %llu\n", current->path.c_str(),
-                static_cast<unsigned long long>(failure.iteration));
-    ReportFailure(stdout, current->scenario, *config, failure, output);
+    ReportHang(stdout, current->path, current->scenario, *config, failure, output);
   };
   for (const ScenarioInput& input : *inputs) {
     current = &input;

@@ -11,10 +11,7 @@ namespace gcs::cli {
 
 ExitCode TriageCommand(const Invocation& inv) {
   Expected<std::vector<triage::ReportFolder>> folders = triage::ScanReports(inv.inputs);
-  if (!folders) {
-    PrintError(folders.error());
-    return ExitCode::kBadInput;
-  }
+  if (PrintIfError(folders)) return ExitCode::kBadInput;
   const std::vector<triage::TriageGroup> groups = triage::GroupBySignature(*folders);
   const std::string json = inv.flags.json.empty()
                                ? std::string()

@@ -193,19 +193,13 @@ ExitCode RunBench(const Invocation& inv, const ZooOptions& zoo) {
   o.zoo = zoo;
   o.seeds = inv.flags.bench_seeds;
   auto budget = ParseDuration(inv.flags.bench_budget, "--bench-budget");
-  if (!budget) {
-    PrintError(budget.error());
-    return ExitCode::kBadInput;
-  }
+  if (PrintIfError(budget)) return ExitCode::kBadInput;
   o.pct_budget = o.free_budget = *budget;
   std::fprintf(stderr, "zoo bench: %u searches per fault and strategy, %s each at most\n", o.seeds,
                Seconds(std::chrono::duration<double>(*budget).count()).c_str());
   auto rows = RunZooBench(
       o, [](const ZooBenchRow& r) { std::fprintf(stderr, "  %s done\n", r.fault.c_str()); });
-  if (!rows) {
-    PrintError(rows.error());
-    return ExitCode::kBadInput;
-  }
+  if (PrintIfError(rows)) return ExitCode::kBadInput;
   std::vector<TableRow> table;
   bool ok = true;
   for (const ZooBenchRow& r : *rows) {
@@ -235,10 +229,7 @@ ExitCode RunBench(const Invocation& inv, const ZooOptions& zoo) {
 
 ExitCode ZooCommand(const Invocation& inv) {
   Expected<ZooOptions> options = MakeZooOptions(inv.flags);
-  if (!options) {
-    PrintError(options.error());
-    return ExitCode::kBadInput;
-  }
+  if (PrintIfError(options)) return ExitCode::kBadInput;
   if (inv.flags.bench) return RunBench(inv, *options);
   // The zoo owns <reports>/zoo: start it empty, so that a run's repro paths are its own.
   std::error_code ec;
@@ -251,10 +242,7 @@ ExitCode ZooCommand(const Invocation& inv) {
   std::fprintf(stderr, "zoo: every seed fault x its scenarios x %s, %s per cell\n",
                inv.flags.strategies.c_str(), inv.flags.budget.c_str());
   Expected<ZooReport> report = RunZoo(*options, progress);
-  if (!report) {
-    PrintError(report.error());
-    return ExitCode::kBadInput;
-  }
+  if (PrintIfError(report)) return ExitCode::kBadInput;
   PrintZoo(*report);
   if (!inv.flags.junit.empty()) {
     reporters::JUnitReporter junit(inv.flags.junit);
