@@ -97,14 +97,20 @@ class Reader {
     if (!v.is_array()) Fail(path + "/" + key, "expected an array");
     return v;
   }
+  // Calls `f(item, item_path)` for each item of the array at `key`, in order.
+  template <class F>
+  void Each(const Json& obj, const char* key, const std::string& path, F f) const {
+    const Json& a = Array(obj, key, path);
+    for (size_t i = 0; i < a.size(); ++i)
+      f(a[i], path + "/" + key + "/" + std::to_string(i));
+  }
   std::vector<std::string> StrArray(const Json& obj, const char* key,
                                     const std::string& path) const {
     std::vector<std::string> out;
-    const Json& a = Array(obj, key, path);
-    for (size_t i = 0; i < a.size(); ++i) {
-      if (!a[i].is_string()) Fail(path + "/" + key + "/" + std::to_string(i), "expected a string");
-      out.push_back(a[i].get<std::string>());
-    }
+    Each(obj, key, path, [&](const Json& item, const std::string& p) {
+      if (!item.is_string()) Fail(p, "expected a string");
+      out.push_back(item.get<std::string>());
+    });
     return out;
   }
 
@@ -142,9 +148,8 @@ FailureReport Decode(const Json& j, const Reader& r) {
   out.description = r.Str(sc, "description", "/scenario");
   out.scenario_steps = r.U64(sc, "steps", "/scenario");
   out.verdict = r.Violation(r.At(j, "verdict", ""), "/verdict");
-  const Json& vs = r.Array(j, "violations", "");
-  for (size_t i = 0; i < vs.size(); ++i)
-    out.violations.push_back(r.Violation(vs[i], "/violations/" + std::to_string(i)));
+  r.Each(j, "violations", "",
+         [&](const Json& v, const std::string& p) { out.violations.push_back(r.Violation(v, p)); });
   out.violations_source = r.Str(j, "violations_source", "");
   const Json& c = r.At(j, "config", "");
   out.config.target = r.Str(c, "target", "/config");
@@ -167,61 +172,51 @@ FailureReport Decode(const Json& j, const Reader& r) {
   out.reproduction.converted = r.Bool(rp, "converted", "/reproduction");
   out.reproduction.free_iteration = r.U64(rp, "free_iteration", "/reproduction");
   out.reproduction.conversion = r.Str(rp, "conversion", "/reproduction");
-  const Json& ths = r.Array(j, "threads", "");
-  for (size_t i = 0; i < ths.size(); ++i) {
-    const std::string p = "/threads/" + std::to_string(i);
+  r.Each(j, "threads", "", [&](const Json& th, const std::string& p) {
     ThreadEntry t;
-    t.name = r.Str(ths[i], "name", p);
-    t.worker = r.Bool(ths[i], "worker", p);
-    const Json& steps = r.Array(ths[i], "steps", p);
-    for (size_t k = 0; k < steps.size(); ++k) {
-      const std::string q = p + "/steps/" + std::to_string(k);
-      t.steps.push_back(ThreadStep{r.Str(steps[k], "text", q), r.Str(steps[k], "result", q),
-                                   r.I64(steps[k], "column", q)});
-    }
+    t.name = r.Str(th, "name", p);
+    t.worker = r.Bool(th, "worker", p);
+    r.Each(th, "steps", p, [&](const Json& step, const std::string& q) {
+      t.steps.push_back(
+          ThreadStep{r.Str(step, "text", q), r.Str(step, "result", q), r.I64(step, "column", q)});
+    });
     out.threads.push_back(std::move(t));
-  }
-  const Json& cols = r.Array(j, "steps", "");
-  for (size_t i = 0; i < cols.size(); ++i) {
-    const std::string p = "/steps/" + std::to_string(i);
+  });
+  r.Each(j, "steps", "", [&](const Json& col, const std::string& p) {
     StepEntry s;
-    s.lane = r.U32(cols[i], "lane", p);
-    s.step = r.I64(cols[i], "step", p);
-    s.label = r.Str(cols[i], "label", p);
-    s.result = r.Str(cols[i], "result", p);
-    s.detail = r.Str(cols[i], "detail", p);
-    s.events = r.StrArray(cols[i], "events", p);
-    s.first_entry = r.U64(cols[i], "first_entry", p);
-    s.last_entry = r.U64(cols[i], "last_entry", p);
-    s.violation = r.Bool(cols[i], "violation", p);
+    s.lane = r.U32(col, "lane", p);
+    s.step = r.I64(col, "step", p);
+    s.label = r.Str(col, "label", p);
+    s.result = r.Str(col, "result", p);
+    s.detail = r.Str(col, "detail", p);
+    s.events = r.StrArray(col, "events", p);
+    s.first_entry = r.U64(col, "first_entry", p);
+    s.last_entry = r.U64(col, "last_entry", p);
+    s.violation = r.Bool(col, "violation", p);
     out.steps.push_back(std::move(s));
-  }
-  const Json& objs = r.Array(j, "objects", "");
-  for (size_t i = 0; i < objs.size(); ++i) {
-    const std::string p = "/objects/" + std::to_string(i);
+  });
+  r.Each(j, "objects", "", [&](const Json& obj, const std::string& p) {
     ObjectEntry o;
-    o.id = r.U64(objs[i], "id", p);
-    o.vm = r.I64(objs[i], "vm", p);
-    o.type_object = r.Bool(objs[i], "type_object", p);
-    o.alloc_column = r.I64(objs[i], "alloc_column", p);
-    o.free_column = r.I64(objs[i], "free_column", p);
-    o.frees = r.U32(objs[i], "frees", p);
-    o.named = r.Bool(objs[i], "named", p);
+    o.id = r.U64(obj, "id", p);
+    o.vm = r.I64(obj, "vm", p);
+    o.type_object = r.Bool(obj, "type_object", p);
+    o.alloc_column = r.I64(obj, "alloc_column", p);
+    o.free_column = r.I64(obj, "free_column", p);
+    o.frees = r.U32(obj, "frees", p);
+    o.named = r.Bool(obj, "named", p);
     out.objects.push_back(o);
-  }
-  const Json& hs = r.Array(j, "histories", "");
-  for (size_t i = 0; i < hs.size(); ++i) {
-    const std::string p = "/histories/" + std::to_string(i);
+  });
+  r.Each(j, "histories", "", [&](const Json& hj, const std::string& p) {
     HistoryEntry h;
-    h.obj = r.U64(hs[i], "obj", p);
-    h.trace_index = r.U64(hs[i], "trace_index", p);
-    h.column = r.I64(hs[i], "column", p);
-    h.thread = r.Str(hs[i], "thread", p);
-    h.step = r.I64(hs[i], "step", p);
-    h.what = r.Str(hs[i], "what", p);
-    h.text = r.Str(hs[i], "text", p);
+    h.obj = r.U64(hj, "obj", p);
+    h.trace_index = r.U64(hj, "trace_index", p);
+    h.column = r.I64(hj, "column", p);
+    h.thread = r.Str(hj, "thread", p);
+    h.step = r.I64(hj, "step", p);
+    h.what = r.Str(hj, "what", p);
+    h.text = r.Str(hj, "text", p);
     out.histories.push_back(std::move(h));
-  }
+  });
   out.trace = r.StrArray(j, "trace", "");
   const Json& t = r.At(j, "timing", "");
   out.timing.found_at = r.Str(t, "found_at", "/timing");
