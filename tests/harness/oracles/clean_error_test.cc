@@ -11,9 +11,7 @@ namespace {
 using K = core::EventKind;
 
 std::vector<Violation> Judged(const TraceBuilder& t) {
-  ScriptedTarget target;
-  CleanErrorOracle oracle;
-  return Judge(oracle, OracleTestScenario(), t, target);
+  return JudgedBy<CleanErrorOracle>(t);
 }
 
 // t1 holds p = #2, a proxy of w1's object #1 (owner vm1).

@@ -11,9 +11,7 @@ namespace {
 using K = core::EventKind;
 
 std::vector<Violation> Judged(const TraceBuilder& t) {
-  ScriptedTarget target;
-  FinalizerOracle oracle;
-  return Judge(oracle, OracleTestScenario(), t, target);
+  return JudgedBy<FinalizerOracle>(t);
 }
 
 // a = #1 registered with held b = #2 (token 1), then a dropped and freed.

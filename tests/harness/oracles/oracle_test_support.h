@@ -110,6 +110,15 @@ class TraceBuilder {
 std::vector<Violation> Judge(Oracle& oracle, const Scenario& scenario, const TraceBuilder& trace,
                              Target& target, std::vector<core::AllocId> live = {});
 
+// `trace` judged by a default-made oracle `O`, with a ScriptedTarget (full stream, no live
+// objects): what most oracle suites need.
+template <class O>
+std::vector<Violation> JudgedBy(const TraceBuilder& trace) {
+  ScriptedTarget target;
+  O oracle;
+  return Judge(oracle, OracleTestScenario(), trace, target);
+}
+
 // The kinds of a violation list, in order.
 std::vector<ViolationKind> Kinds(const std::vector<Violation>& violations);
 

@@ -21,9 +21,7 @@ TraceBuilder Freed() {
 }
 
 std::vector<Violation> Judged(const TraceBuilder& t) {
-  ScriptedTarget target;
-  UseAfterFreeOracle oracle;
-  return Judge(oracle, OracleTestScenario(), t, target);
+  return JudgedBy<UseAfterFreeOracle>(t);
 }
 
 TEST(UseAfterFreeOracleTest, AUseOfAFreedObjectFires) {

@@ -12,9 +12,7 @@ using K = core::EventKind;
 using core::ObjectKind;
 
 std::vector<Violation> Judged(const TraceBuilder& t) {
-  ScriptedTarget target;
-  WrongVmOracle oracle;
-  return Judge(oracle, OracleTestScenario(), t, target);
+  return JudgedBy<WrongVmOracle>(t);
 }
 
 // t1 constructs vm3; the type object is allocated in `home`.
