@@ -14,6 +14,7 @@
 #include "harness/oracles/oracle.h"
 #include "harness/oracles/shadow_model.h"
 #include "tests/harness/address_sanitizer.h"
+#include "tests/harness/fake_target.h"
 
 namespace gcs::testing {
 
@@ -33,25 +34,15 @@ inline constexpr uint32_t kT1 = 0, kT2 = 1, kW1 = 2, kW2 = 3, kTeardown = 4;
 
 // A target whose Inspect answers from a table: what the refcount oracle queries. Everything
 // else does nothing (hand-built traces never run it).
-class ScriptedTarget final : public Target {
+class ScriptedTarget final : public FakeTarget {
  public:
   explicit ScriptedTarget(bool full_stream = true) : full_stream_(full_stream) {}
   std::map<core::AllocId, int64_t> refcounts;  // missing: the allocation is gone
 
   std::string_view Name() const override { return "scripted"; }
-  OpSet SupportedOps() const override { return kAllOps; }
-  std::vector<std::string> FaultNames() const override { return {}; }
   bool FullEventStream() const override { return full_stream_; }
-  void Begin(const TargetExecution&) override {}
-  void ThreadBegin(uint32_t) override {}
-  StepResult Apply(const StepRequest&) override { return {}; }
-  StepResult Discard(uint32_t, BindKind, const Value&) override { return {}; }
-  bool ThreadStopped(uint32_t) override { return false; }
-  void ThreadEnd(uint32_t) override {}
-  void Teardown() override {}
   std::vector<core::AllocId> LiveObjects() override;
   std::optional<ObjectState> Inspect(core::AllocId id) override;
-  void End() override {}
 
  private:
   bool full_stream_;

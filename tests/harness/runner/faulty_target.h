@@ -11,6 +11,7 @@
 
 #include "harness/runner/executor.h"
 #include "harness/target/target.h"
+#include "tests/harness/fake_target.h"
 
 namespace gcs::testing {
 
@@ -21,7 +22,7 @@ namespace gcs::testing {
 // kNone misbehaves not at all but logs each execution that would have (Log::hits, by execution
 // number: Begin calls on that target): the in-process, crash-free twin of the others, whose
 // schedules are the same up to the misbehaving step.
-class FaultyTarget final : public Target {
+class FaultyTarget final : public FakeTarget {
  public:
   enum class Behavior {
     kNone,
@@ -43,20 +44,8 @@ class FaultyTarget final : public Target {
       : behavior_(behavior), log_(std::move(log)) {}
 
   std::string_view Name() const override { return "faulty"; }
-  OpSet SupportedOps() const override { return kAllOps; }
-  std::vector<std::string> FaultNames() const override { return {}; }
-  bool FullEventStream() const override { return false; }
-
   void Begin(const TargetExecution& exec) override;
-  void ThreadBegin(uint32_t) override {}
   StepResult Apply(const StepRequest& request) override;
-  StepResult Discard(uint32_t, BindKind, const Value&) override { return {}; }
-  bool ThreadStopped(uint32_t) override { return false; }
-  void ThreadEnd(uint32_t) override {}
-  void Teardown() override {}
-  std::vector<core::AllocId> LiveObjects() override { return {}; }
-  std::optional<ObjectState> Inspect(core::AllocId) override { return std::nullopt; }
-  void End() override {}
 
   static TargetFactory Factory(Behavior behavior, std::shared_ptr<Log> log = nullptr);
 

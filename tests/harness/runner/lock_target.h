@@ -9,6 +9,7 @@
 
 #include "harness/runner/executor.h"
 #include "harness/target/target.h"
+#include "tests/harness/fake_target.h"
 
 namespace gcs::testing {
 
@@ -19,24 +20,15 @@ namespace gcs::testing {
 //
 // Nondeterministic variant: `new` binds an object id taken from a process-wide counter, so the
 // same schedule gives a different trace every time — what --check-determinism must catch.
-class LockTarget final : public Target {
+class LockTarget final : public FakeTarget {
  public:
   explicit LockTarget(bool nondeterministic = false) : nondeterministic_(nondeterministic) {}
 
   std::string_view Name() const override { return "lock"; }
-  OpSet SupportedOps() const override { return kAllOps; }
   std::vector<std::string> FaultNames() const override { return {"slow"}; }
-  bool FullEventStream() const override { return false; }
-
   void Begin(const TargetExecution& exec) override;
-  void ThreadBegin(uint32_t) override {}
   StepResult Apply(const StepRequest& request) override;
-  StepResult Discard(uint32_t, BindKind, const Value&) override { return {}; }
-  bool ThreadStopped(uint32_t) override { return false; }
   void ThreadEnd(uint32_t thread) override;
-  void Teardown() override {}
-  std::vector<core::AllocId> LiveObjects() override { return {}; }
-  std::optional<ObjectState> Inspect(core::AllocId) override { return std::nullopt; }
   void End() override { hooks_ = nullptr; }
 
   static TargetFactory Factory(bool nondeterministic = false);
