@@ -195,8 +195,12 @@ ExitCode RunBench(const Invocation& inv, const ZooOptions& zoo) {
   auto budget = ParseDuration(inv.flags.bench_budget, "--bench-budget");
   if (PrintIfError(budget)) return ExitCode::kBadInput;
   o.pct_budget = o.free_budget = *budget;
-  std::fprintf(stderr, "zoo bench: %u searches per fault and strategy, %s each at most\n", o.seeds,
-               Seconds(std::chrono::duration<double>(*budget).count()).c_str());
+  o.free_yield_per_mille = inv.flags.yield_per_mille;
+  std::fprintf(stderr,
+               "zoo bench: %u searches per fault and strategy, %s each at most; free mode with "
+               "%u/1000 yields\n",
+               o.seeds, Seconds(std::chrono::duration<double>(*budget).count()).c_str(),
+               o.free_yield_per_mille);
   auto rows = RunZooBench(
       o, [](const ZooBenchRow& r) { std::fprintf(stderr, "  %s done\n", r.fault.c_str()); });
   if (PrintIfError(rows)) return ExitCode::kBadInput;
