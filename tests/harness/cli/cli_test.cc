@@ -12,6 +12,7 @@
 #include "harness/scenario/violation.h"
 #include "harness/scheduler/strategy.h"
 #include "harness/target/core_target.h"
+#include "tests/harness/address_sanitizer.h"
 #include "tests/harness/cli/gcstress_fixture.h"
 
 namespace gcs {
@@ -267,6 +268,7 @@ TEST_F(CliTest, CheckReportsAnExpectMismatchAndExits1) {
 // --- with the oracles ------------------------------------------------------------------------
 
 TEST_F(CliTest, CheckHoldsForTheRefpoolExampleOnceTheOraclesAreIn) {
+  GCS_SKIP_UNDER_ASAN();
   if (!OraclesPresent())
     GTEST_SKIP() << "MakeOracles returns no oracle yet: nothing can find a "
                     "double free";
@@ -332,6 +334,7 @@ TEST_F(CliTest, ListPrintsTheDeclarationTables) {
 // --- zoo --------------------------------------------------------------------------------------
 
 TEST_F(CliTest, ZooPrintsItsTableFindsTheFaultAndWritesReplayableRepros) {
+  GCS_SKIP_UNDER_ASAN();
   std::filesystem::create_directories(Path("zoo-scenarios"));
   std::filesystem::copy_file(kExamples + "refpool-clone-drop.json",
                              Path("zoo-scenarios/refpool-clone-drop.json"));

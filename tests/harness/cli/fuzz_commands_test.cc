@@ -11,6 +11,7 @@
 #include "harness/fuzzing/fuzz_input_builder.h"
 #include "harness/runner/repro.h"
 #include "harness/target/core_target.h"
+#include "tests/harness/address_sanitizer.h"
 #include "tests/harness/cli/gcstress_fixture.h"
 
 namespace gcs {
@@ -121,6 +122,7 @@ TEST_F(FuzzCommandsTest, MinimizeRefusesBadInputWithOneLine) {
 }
 
 TEST_F(FuzzCommandsTest, LoopMinimizesTheReproItWrites) {
+  GCS_SKIP_UNDER_ASAN();
   const ProcessResult loop =
       Gcstress({"loop", kLeakScenario, "--fault", kLeakFault, "--until-fail", "--max-time", "60s"});
   ASSERT_EQ(loop.code, 1) << loop.out << loop.err;

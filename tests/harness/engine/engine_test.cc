@@ -9,6 +9,7 @@
 #include "harness/scenario/scenario_loader.h"
 #include "harness/scheduler/replay.h"
 #include "harness/target/core_target.h"
+#include "tests/harness/address_sanitizer.h"
 
 namespace gcs {
 namespace {
@@ -165,6 +166,7 @@ TEST(EngineTest, SameSeedSameTraceForEveryDeterministicStrategy) {
 }
 
 TEST(EngineTest, ReplayOfARecordedScheduleReproducesTheTrace) {
+  GCS_SKIP_UNDER_ASAN();
   Scenario s = Load(kRefpool);
   CoreTarget target;
   Engine engine(target);
@@ -180,6 +182,7 @@ TEST(EngineTest, ReplayOfARecordedScheduleReproducesTheTrace) {
 }
 
 TEST(EngineTest, TheRefpoolFaultShowsAsASecondFreeUnderSomeSchedule) {
+  GCS_SKIP_UNDER_ASAN();
   Scenario s = Load(kRefpool);
   CoreTarget target;
   Engine engine(target);

@@ -5,6 +5,7 @@
 
 #include <cstdio>
 
+#include "tests/harness/address_sanitizer.h"
 #include "tests/harness/reporters/report_fixture.h"
 
 namespace gcs::reporters {
@@ -24,6 +25,7 @@ std::string Captured(const std::function<void(std::FILE*)>& print) {
 }
 
 TEST(ConsoleReporterTest, SummaryLines) {
+  GCS_SKIP_UNDER_ASAN();
   RunSummary pass;
   pass.strategy = "pct:depth=3,steps=17";
   pass.iterations = 1000;
@@ -48,6 +50,7 @@ TEST(ConsoleReporterTest, SummaryLines) {
 }
 
 TEST(ConsoleReporterTest, RunCaseStatusAndDetails) {
+  GCS_SKIP_UNDER_ASAN();
   const testing::FailingRun& run = testing::RefpoolDoubleFree();
   RunSummary fail;
   fail.strategy = "pct";
@@ -68,6 +71,7 @@ TEST(ConsoleReporterTest, RunCaseStatusAndDetails) {
 }
 
 TEST(ConsoleReporterTest, AfterTheReproItSaysWhereTheReportIs) {
+  GCS_SKIP_UNDER_ASAN();
   FailureReport r = testing::RefpoolDoubleFree().report;
   EXPECT_EQ(Captured([&](std::FILE* f) { ConsoleReporter(f).ReportFailure(r); }),
             "  report: reports/double-free/report.html\n");
@@ -78,6 +82,7 @@ TEST(ConsoleReporterTest, AfterTheReproItSaysWhereTheReportIs) {
 }
 
 TEST(ConsoleReporterTest, LocationNamesThreadStepAndOp) {
+  GCS_SKIP_UNDER_ASAN();
   const testing::FailingRun& run = testing::RefpoolDoubleFree();
   Violation v = run.failure.violation;
   v.thread = 1;

@@ -18,6 +18,7 @@
 #include <png.h>
 #endif
 
+#include "tests/harness/address_sanitizer.h"
 #include "tests/harness/reporters/report_fixture.h"
 #include "tests/harness/reporters/xml_check.h"
 
@@ -42,6 +43,7 @@ bool HasClass(const XmlElement& e, const std::string& cls) {
 }
 
 TEST(HtmlReporterTest, IsWellFormedXhtmlWithInlineSvg) {
+  GCS_SKIP_UNDER_ASAN();
   const std::string html = RenderReportHtml(RefpoolDoubleFree().report);
   const XmlCheck x = CheckXml(html);
   ASSERT_TRUE(x.ok) << x.error;
@@ -58,6 +60,7 @@ TEST(HtmlReporterTest, IsWellFormedXhtmlWithInlineSvg) {
 }
 
 TEST(HtmlReporterTest, FetchesNothing) {
+  GCS_SKIP_UNDER_ASAN();
   const XmlCheck x = CheckXml(RenderReportHtml(RefpoolDoubleFree().report));
   ASSERT_TRUE(x.ok) << x.error;
   for (const XmlElement& e : x.elements) {
@@ -83,6 +86,7 @@ TEST(HtmlReporterTest, FetchesNothing) {
 }
 
 TEST(HtmlReporterTest, ContainsEveryTraceEntryAndEveryStep) {
+  GCS_SKIP_UNDER_ASAN();
   const FailureReport& r = RefpoolDoubleFree().report;
   ASSERT_FALSE(r.trace.empty());
   const XmlCheck x = CheckXml(RenderReportHtml(r));
@@ -124,6 +128,7 @@ TEST(HtmlReporterTest, ContainsEveryTraceEntryAndEveryStep) {
 }
 
 TEST(HtmlReporterTest, MarksTheViolatingStepAndExplainsIt) {
+  GCS_SKIP_UNDER_ASAN();
   const FailureReport& r = RefpoolDoubleFree().report;
   ASSERT_GE(r.verdict.column, 0);
   const XmlCheck x = CheckXml(RenderReportHtml(r));
@@ -150,6 +155,7 @@ TEST(HtmlReporterTest, MarksTheViolatingStepAndExplainsIt) {
 }
 
 TEST(HtmlReporterTest, EscapesHostileText) {
+  GCS_SKIP_UNDER_ASAN();
   FailureReport r = RefpoolDoubleFree().report;
   r.verdict.message = "<script>alert(1)</script> & ]]> \x01 \xff\xfe \"q\" 'a'";
   r.scenario = "a<b>&c";
@@ -162,12 +168,14 @@ TEST(HtmlReporterTest, EscapesHostileText) {
 }
 
 TEST(HtmlReporterTest, SameFailureSamePage) {
+  GCS_SKIP_UNDER_ASAN();
   const auto again = testing::RunSeedBug("refpool/refpool-minimal.json", "refpool-deferred-incref",
                                          ViolationKind::kDoubleFree, 5);
   EXPECT_EQ(RenderReportHtml(again->report), RenderReportHtml(RefpoolDoubleFree().report));
 }
 
 TEST(HtmlReporterTest, AfterADeathShowsWhatIsKnown) {
+  GCS_SKIP_UNDER_ASAN();
   FailureReport r = RefpoolDoubleFree().report;
   r.trace.clear();
   r.steps.clear();
@@ -242,6 +250,7 @@ std::optional<Picture> ReadPng(const std::string& path) {
 // one colour (white, or Chromium's error grey); ours has text, coloured boxes, bars, and the
 // violation's red.
 TEST(HtmlReporterTest, RendersInHeadlessChromium) {
+  GCS_SKIP_UNDER_ASAN();
   const std::string chromium = FindChromium();
   if (chromium.empty()) GTEST_SKIP() << "chromium not installed (tools/setup --with-browser)";
 #ifndef GCS_HAVE_PNG

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "tests/harness/address_sanitizer.h"
 #include "tests/harness/reporters/report_fixture.h"
 
 namespace gcs::reporters {
@@ -15,6 +16,7 @@ using testing::RefpoolDoubleFree;
 using Json = nlohmann::ordered_json;
 
 TEST(JsonReporterTest, RoundTripsTheSchema) {
+  GCS_SKIP_UNDER_ASAN();
   const FailureReport& r = RefpoolDoubleFree().report;
   const std::string text = RenderReportJson(r);
   Expected<FailureReport> back = ParseReportJson(text, "report.json");
@@ -24,6 +26,7 @@ TEST(JsonReporterTest, RoundTripsTheSchema) {
 }
 
 TEST(JsonReporterTest, KeysInTheDocumentedOrder) {
+  GCS_SKIP_UNDER_ASAN();
   const Json j = Json::parse(RenderReportJson(RefpoolDoubleFree().report));
   std::vector<std::string> keys;
   for (const auto& [k, v] : j.items())
@@ -37,6 +40,7 @@ TEST(JsonReporterTest, KeysInTheDocumentedOrder) {
 }
 
 TEST(JsonReporterTest, RecordsTheFailure) {
+  GCS_SKIP_UNDER_ASAN();
   const testing::FailingRun& run = RefpoolDoubleFree();
   const Json j = Json::parse(RenderReportJson(run.report));
   EXPECT_EQ(j["verdict"]["kind"], "double-free");
@@ -83,6 +87,7 @@ TEST(JsonReporterTest, RecordsTheFailure) {
 }
 
 TEST(JsonReporterTest, OnlyTimingDependsOnTheClock) {
+  GCS_SKIP_UNDER_ASAN();
   const auto again = testing::RunSeedBug("refpool/refpool-minimal.json", "refpool-deferred-incref",
                                          ViolationKind::kDoubleFree, 5);
   FailureReport a = RefpoolDoubleFree().report;
@@ -94,6 +99,7 @@ TEST(JsonReporterTest, OnlyTimingDependsOnTheClock) {
 }
 
 TEST(JsonReporterTest, RejectsMalformedReportsNamingTheField) {
+  GCS_SKIP_UNDER_ASAN();
   const Json good = Json::parse(RenderReportJson(RefpoolDoubleFree().report));
   struct Case {
     std::function<void(Json&)> edit;
@@ -121,6 +127,7 @@ TEST(JsonReporterTest, RejectsMalformedReportsNamingTheField) {
 }
 
 TEST(JsonReporterTest, WritesBesideTheRepro) {
+  GCS_SKIP_UNDER_ASAN();
   namespace fs = std::filesystem;
   const fs::path dir = fs::temp_directory_path() / ("gcs-json-" + std::to_string(::getpid()));
   fs::create_directories(dir / "sig");

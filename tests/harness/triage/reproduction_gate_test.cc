@@ -7,6 +7,7 @@
 #include "harness/runner/repro.h"
 #include "harness/runner/repro_replay.h"
 #include "harness/scenario/scenario_loader.h"
+#include "tests/harness/address_sanitizer.h"
 
 namespace gcs::triage {
 namespace {
@@ -48,6 +49,7 @@ Scenario Load(const Runner& runner, const std::string& path) {
 
 // The gate's requirement: a deterministic strategy's repro reproduces 100% of the time.
 TEST(ReproductionGateTest, DeterministicStrategiesReproduceEveryTime) {
+  GCS_SKIP_UNDER_ASAN();
   for (const SeedBug& bug : kSeedBugs) {
     for (const char* strategy : {"pct", "random"}) {
       SCOPED_TRACE(std::string(bug.fault) + " " + strategy);
@@ -70,6 +72,7 @@ TEST(ReproductionGateTest, DeterministicStrategiesReproduceEveryTime) {
 }
 
 TEST(ReproductionGateTest, FreeFailureBecomesADeterministicRepro) {
+  GCS_SKIP_UNDER_ASAN();
   const RunConfig config = Config("refpool-deferred-incref", "free", 10);
   Expected<Runner> runner = Runner::Create(config);
   ASSERT_TRUE(runner.ok()) << runner.error().Format();
@@ -103,6 +106,7 @@ TEST(ReproductionGateTest, FreeFailureBecomesADeterministicRepro) {
 }
 
 TEST(ReproductionGateTest, WithoutABudgetAFreeFailureStaysFree) {
+  GCS_SKIP_UNDER_ASAN();
   const RunConfig config = Config("refpool-deferred-incref", "free", 0);
   Expected<Runner> runner = Runner::Create(config);
   ASSERT_TRUE(runner.ok());
@@ -117,6 +121,7 @@ TEST(ReproductionGateTest, WithoutABudgetAFreeFailureStaysFree) {
 }
 
 TEST(ReproductionGateTest, SaysSoWhenNoDeterministicScheduleIsFound) {
+  GCS_SKIP_UNDER_ASAN();
   RunConfig config = Config("refpool-deferred-incref", "free", 0);
   Expected<Runner> runner = Runner::Create(config);
   ASSERT_TRUE(runner.ok());

@@ -10,6 +10,7 @@
 #include "harness/runner/repro_replay.h"
 #include "harness/zoo/zoo_bench.h"
 #include "harness/zoo/zoo_report.h"
+#include "tests/harness/address_sanitizer.h"
 
 namespace gcs {
 namespace {
@@ -45,6 +46,7 @@ class ZooTest : public ::testing::Test {
 };
 
 TEST_F(ZooTest, FindsEachSeedFaultOfItsFamilyWithPctAndItsReproReplays) {
+  GCS_SKIP_UNDER_ASAN();
   for (const char* f : {"refpool/refpool-minimal.json", "gc-worklist/gc-worklist-chain.json",
                         "proxy-table/proxy-table-minimal.json", "terminate/terminate-minimal.json",
                         "vm-switch/vm-switch-minimal.json"}) {
@@ -93,6 +95,7 @@ TEST_F(ZooTest, FindsEachSeedFaultOfItsFamilyWithPctAndItsReproReplays) {
 }
 
 TEST_F(ZooTest, AFaultWithoutAFindingFamilyIsMissedAndTheZooFails) {
+  GCS_SKIP_UNDER_ASAN();
   // Only the refpool family: the other four faults have no scenario, so pct cannot find them.
   Copy("refpool/refpool-minimal.json");
   auto report = RunZoo(Options());
@@ -131,6 +134,7 @@ TEST_F(ZooTest, AFailingPassExpectationFailsTheZoo) {
 }
 
 TEST_F(ZooTest, TheBenchSearchesEachFaultsSmallestScenarioWithPctAndFree) {
+  GCS_SKIP_UNDER_ASAN();
   Copy("refpool/refpool-minimal.json");
   Copy("refpool/refpool-noisy.json");
   ZooBenchOptions o;
