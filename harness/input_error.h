@@ -17,10 +17,31 @@ struct InputError {
   std::string where;    // a JSON pointer ("/threads/main/3/op"), "line 3 column 7", or a flag name
   std::string message;  // one line, no trailing period: unknown op "clnoe"
 
+  // One line whatever the input held: a control character from a key, a name or a file name
+  // (a JSON key may hold a newline) is written as an escape, \n \r \t or \xNN.
   std::string Format() const {
-    std::string out = file;
-    if (!where.empty()) out += (out.empty() ? "" : ": ") + where;
-    out += (out.empty() ? "" : ": ") + message;
+    std::string line = file;
+    if (!where.empty()) line += (line.empty() ? "" : ": ") + where;
+    line += (line.empty() ? "" : ": ") + message;
+    std::string out;
+    out.reserve(line.size());
+    for (const char c : line) {
+      const auto u = static_cast<unsigned char>(c);
+      if (u >= 0x20 && u != 0x7f) {
+        out += c;
+      } else if (c == '\n') {
+        out += "\\n";
+      } else if (c == '\r') {
+        out += "\\r";
+      } else if (c == '\t') {
+        out += "\\t";
+      } else {
+        constexpr char kHex[] = "0123456789abcdef";
+        out += "\\x";
+        out += kHex[u >> 4];
+        out += kHex[u & 0xf];
+      }
+    }
     return out;
   }
 };
@@ -29,8 +50,8 @@ struct InputError {
 template <class T>
 class Expected {
  public:
-  Expected(T value) : v_(std::move(value)) {}              // NOLINT(google-explicit-constructor)
-  Expected(InputError error) : v_(std::move(error)) {}     // NOLINT(google-explicit-constructor)
+  Expected(T value) : v_(std::move(value)) {}           // NOLINT(google-explicit-constructor)
+  Expected(InputError error) : v_(std::move(error)) {}  // NOLINT(google-explicit-constructor)
 
   bool ok() const { return v_.index() == 0; }
   explicit operator bool() const { return ok(); }

@@ -62,6 +62,15 @@ TEST(JsonInputTest, EveryTruncationIsASyntaxError) {
   }
 }
 
+// Found by scenario_json_fuzzer: a key holding a newline made the error two lines.
+TEST(JsonInputTest, ControlCharactersInKeysStayOnTheErrorsOneLine) {
+  EXPECT_EQ(ParseError("{\"a\\n\": {\"e\": 1, \"e\": 2}}"), R"(in.json: /a\n: duplicate key "e")");
+  EXPECT_EQ(ParseError("{\"\\u0001\\t\": 1, \"\\u0001\\t\": 2}"),
+            R"(in.json: duplicate key "\u0001\t")");  // the message escapes keys itself
+  InputError e{"bad\x02name.json", "/a\rb", "x"};
+  EXPECT_EQ(e.Format(), R"(bad\x02name.json: /a\rb: x)");
+}
+
 TEST(JsonInputTest, DuplicateKeysAreErrorsWithThePointerOfTheirObject) {
   EXPECT_EQ(ParseError(R"({"a": 1, "a": 2})"), R"(in.json: duplicate key "a")");
   EXPECT_EQ(ParseError(R"({"x": [0, {"k/~": 1, "k/~": 2}]})"),
