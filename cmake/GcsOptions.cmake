@@ -22,8 +22,10 @@ if(GCS_COVERAGE)
   target_link_options(gcs_sanitizers INTERFACE -fprofile-instr-generate)
 endif()
 if(GCS_BUILD_FUZZERS)
-  # Everything linked into a fuzzer gets coverage instrumentation; only fuzzer mains link the engine.
-  target_compile_options(gcs_sanitizers INTERFACE -fsanitize=fuzzer-no-link)
+  # Everything linked into a fuzzer is built for it; only fuzzer mains link the engine. Coverage
+  # counters go only where fuzz/coverage_allowlist.txt says (the core, targets and oracles).
+  target_compile_options(gcs_sanitizers INTERFACE -fsanitize=fuzzer-no-link
+    -fsanitize-coverage-allowlist=${PROJECT_SOURCE_DIR}/fuzz/coverage_allowlist.txt)
 endif()
 
 # gcs_add_test(NAME SOURCES... LIBS ...) — one GoogleTest binary, discovered into ctest.
