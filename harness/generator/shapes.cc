@@ -51,7 +51,7 @@ bool Generation::Shape(Op op, uint32_t t) {
   }
 }
 
-// PyO3 #4105 (refpool): the owner holds the lock, makes an object and drops it while another
+// PyO3 #4105: the owner holds the lock, makes an object and drops it while another
 // thread, without the lock, clones it (and drops the clone, and maybe attaches afterwards).
 //   t: attach; new x; [use x]; ...          drop x; detach
 //   o:                         clone x -> c; [drop c]; [attach; detach]
@@ -91,7 +91,7 @@ bool Generation::DetachedBorrow(uint32_t t) {
   return true;
 }
 
-// PyO3 #4627 / CPython gh-125859 (gc-worklist): a cycle of two or more objects — through a
+// PyO3 #4627 / CPython gh-125859: a cycle of two or more objects — through a
 // subclass's base field, or between two objects — loses its handles and is collected while
 // another thread enumerates the same VM.
 //   t: new a; new b; set a[base] = a, a[own] = b  |  set a[f] = b, b[g] = a; drop b; drop a; gc
@@ -145,7 +145,7 @@ bool Generation::CollectWhileEnumerating(uint32_t t) {
   return true;
 }
 
-// pyscript #2185 / coincident #48 (proxy-shared-table): the same object exported to two VMs;
+// pyscript #2185 / coincident #48: the same object exported to two VMs;
 // the owner lets its own handle go; one side's proxy is dropped and collected (or released)
 // while the other side keeps using its proxy; the owner reaches a safe point.
 //   t:  [new x]; export x to d1 -> p1; export x to d2 -> p2; drop x; ...; yield
@@ -198,7 +198,7 @@ bool Generation::SharedExport(uint32_t t) {
   return true;
 }
 
-// Comlink #655 (terminate-keeps-listeners): a worker exports an object to t's VM; t calls
+// Comlink #655: a worker exports an object to t's VM; t calls
 // through the proxy (the pending call capturing one of t's objects), terminates the worker while
 // the call may still be pending, and lets go of both.
 //   w: new api; export api to t's VM -> r; [drop api]
@@ -223,7 +223,7 @@ bool Generation::CallThenTerminate(uint32_t t) {
   return true;
 }
 
-// PocketPy #315 (vm-switch-stale-current): switch to a new VM, use it, destroy the VM left
+// PocketPy #315: switch to a new VM, use it, destroy the VM left
 // behind, keep using the new one.
 //   t: [new a]; switch_vm vN; new b; destroy_vm <old>; new c; use c
 bool Generation::SwitchAndDestroy(uint32_t t) {

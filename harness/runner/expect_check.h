@@ -17,7 +17,7 @@ struct ExpectationResult {
   RunSummary summary;  // of the run under expectation.faults
   bool ok = false;
   // When !ok: kind expect-mismatch, phase "expect", message "expected double-free under
-  // [refpool-deferred-incref], got pass after 1000 iterations".
+  // [<fault>], got pass after 1000 iterations".
   std::optional<Violation> mismatch;
 };
 

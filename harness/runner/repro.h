@@ -35,7 +35,7 @@
 //       "site": "lifecycle.dealloc"
 //     },
 //     "target": "core",                a ListTargets() name
-//     "faults": ["refpool-deferred-incref"],   the target's fault names, no repeats
+//     "faults": ["<fault>"],           the target's fault names, no repeats
 //     "strategy": "pct:depth=3,steps=64",      the canonical spec the execution ran with, or
 //                                              "free"; equal to the schedule's strategy
 //     "seed": 1,                       the run's base seed (u64)
