@@ -70,24 +70,18 @@ void ReplayInProcess(const Repro& repro, std::unique_ptr<Target> target,
                      std::chrono::milliseconds step_timeout, uint64_t repeat,
                      ReplayReport& report) {
   Executor executor(std::move(target), OracleOptions{.free_mode = repro.free_mode});
-  std::optional<isolation::PageRegion> region;
-  std::optional<isolation::ExecutionMonitor> monitor;
+  std::optional<isolation::MonitoredPage> page;
   std::optional<isolation::Watchdog> watchdog;
   if (step_timeout.count() > 0) {
     Expected<isolation::PageRegion> r = isolation::PageRegion::Create(/*shared=*/false);
     if (r) {
-      region.emplace(std::move(r).value());
-      monitor.emplace(*region);
-      executor.SetMonitor(&*monitor);
+      page.emplace(std::move(r).value());
+      executor.SetMonitor(&page->monitor);
       watchdog.emplace(
-          std::vector<const isolation::PageRegion*>{&*region}, step_timeout,
+          std::vector<const isolation::PageRegion*>{&page->region}, step_timeout,
           [&](size_t) {
-            isolation::DeathInput in;
-            in.scenario = &repro.scenario;
-            in.region = &*region;
-            in.hung = true;
-            in.step_timeout = step_timeout;
-            const isolation::DeathReport death = isolation::PostMortem(in);
+            const isolation::DeathReport death =
+                isolation::HangPostMortem(repro.scenario, page->region, step_timeout);
             std::printf("replay: %s\n  %s\n", death.verdict.Signature().c_str(),
                         death.verdict.message.c_str());
           },
@@ -95,7 +89,7 @@ void ReplayInProcess(const Repro& repro, std::unique_ptr<Target> target,
     }
   }
   for (uint64_t k = 0; k < repeat; ++k) {
-    if (monitor) monitor->SetIteration(k);
+    if (page) page->monitor.SetIteration(k);
     report.Add(k, ReplayRepro(executor, repro));
   }
 }

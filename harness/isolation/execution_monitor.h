@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <string_view>
+#include <utility>
 
 #include "harness/engine/engine.h"
 #include "harness/isolation/progress_page.h"
@@ -75,6 +76,18 @@ class ExecutionMonitor final : public ExecutionObserver {
   ExecutionObserver* inner_ = nullptr;
   Strategy strategy_{*this};
   bool override_spec_ = false;
+};
+
+// A progress page of this process's own with the monitor that writes it: what an in-process
+// watchdog watches (the runner's --no-fork mode, `gcstress replay --no-fork`). Stays where it is
+// built: the monitor holds the region.
+struct MonitoredPage {
+  explicit MonitoredPage(PageRegion r) : region(std::move(r)), monitor(region) {}
+  MonitoredPage(const MonitoredPage&) = delete;
+  MonitoredPage& operator=(const MonitoredPage&) = delete;
+
+  PageRegion region;
+  ExecutionMonitor monitor;
 };
 
 }  // namespace gcs::isolation

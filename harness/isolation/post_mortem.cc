@@ -231,4 +231,14 @@ DeathReport PostMortem(const DeathInput& in) {
   return out;
 }
 
+DeathReport HangPostMortem(const Scenario& scenario, const PageRegion& region,
+                           std::chrono::milliseconds step_timeout) {
+  DeathInput in;
+  in.scenario = &scenario;
+  in.region = &region;
+  in.hung = true;
+  in.step_timeout = step_timeout;
+  return PostMortem(in);
+}
+
 }  // namespace gcs::isolation

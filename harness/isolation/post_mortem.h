@@ -64,6 +64,11 @@ bool DiedInExecution(const PageRegion& region);
 
 DeathReport PostMortem(const DeathInput& input);
 
+// PostMortem of a hang in this process's own executions (the in-process watchdog's): no child,
+// no stderr, just the page.
+DeathReport HangPostMortem(const Scenario& scenario, const PageRegion& region,
+                           std::chrono::milliseconds step_timeout);
+
 // "t1 at step 3 (gc); t2 after step 1 (drop obj); t3 finished; w not started" — each thread's
 // last step, from the page.
 std::string DescribeThreads(const Scenario& scenario, const ProgressPage& page);

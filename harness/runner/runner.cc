@@ -70,12 +70,7 @@ struct Runner::State {
   bool explores = false;
   std::vector<std::unique_ptr<Executor>> executors;  // [0] exists from Create on
   // In-process runs with a step timeout: a page and its monitor per executor, for the watchdog.
-  struct Watch {
-    explicit Watch(isolation::PageRegion r) : region(std::move(r)), monitor(region) {}
-    isolation::PageRegion region;
-    isolation::ExecutionMonitor monitor;
-  };
-  std::vector<std::unique_ptr<Watch>> watches;
+  std::vector<std::unique_ptr<isolation::MonitoredPage>> watches;
 
   RunPlan Plan() const { return RunPlan{&config, &factory, spec, free_mode, explores}; }
 };
@@ -155,12 +150,7 @@ namespace {
 // the process exits with kHang.
 void ReportInProcessHang(const Scenario& scenario, const RunConfig& config,
                          const isolation::PageRegion& region, const RunHooks& hooks) {
-  isolation::DeathInput in;
-  in.scenario = &scenario;
-  in.region = &region;
-  in.hung = true;
-  in.step_timeout = config.step_timeout;
-  isolation::DeathReport death = isolation::PostMortem(in);
+  isolation::DeathReport death = isolation::HangPostMortem(scenario, region, config.step_timeout);
   Failure f;
   f.iteration = death.iteration;
   f.violation = std::move(death.verdict);
@@ -216,7 +206,7 @@ RunSummary Runner::Run(const Scenario& scenario, const RunHooks& hooks) {
       if (st.watches.size() <= w) {
         Expected<isolation::PageRegion> region = isolation::PageRegion::Create(/*shared=*/false);
         GCS_CHECK_MSG(region.ok(), "cannot map the watchdog's progress page");
-        st.watches.push_back(std::make_unique<State::Watch>(std::move(region).value()));
+        st.watches.push_back(std::make_unique<isolation::MonitoredPage>(std::move(region).value()));
       }
       st.watches[w]->region.Reset();
       st.executors[w]->SetMonitor(&st.watches[w]->monitor);
