@@ -60,6 +60,7 @@ Expected<ZooOptions> MakeZooOptions(const Flags& flags) {
   if (budget->count() <= 0) return InputError{"<flag>", "--budget", "must be positive"};
   o.cell_budget = *budget;
   o.seed = flags.seed;
+  o.yield_per_mille = flags.yield_per_mille;
   o.fixed_iterations = flags.iterations;
   o.minimize = !flags.no_minimize;
   o.reports_dir = (std::filesystem::path(flags.reports) / "zoo").string();
@@ -195,12 +196,11 @@ ExitCode RunBench(const Invocation& inv, const ZooOptions& zoo) {
   auto budget = ParseDuration(inv.flags.bench_budget, "--bench-budget");
   if (PrintIfError(budget)) return ExitCode::kBadInput;
   o.pct_budget = o.free_budget = *budget;
-  o.free_yield_per_mille = inv.flags.yield_per_mille;
   std::fprintf(stderr,
                "zoo bench: %u searches per fault and strategy, %s each at most; free mode with "
                "%u/1000 yields\n",
                o.seeds, Seconds(std::chrono::duration<double>(*budget).count()).c_str(),
-               o.free_yield_per_mille);
+               o.zoo.yield_per_mille);
   auto rows = RunZooBench(
       o, [](const ZooBenchRow& r) { std::fprintf(stderr, "  %s done\n", r.fault.c_str()); });
   if (PrintIfError(rows)) return ExitCode::kBadInput;

@@ -66,7 +66,7 @@ ZooCell RunCell(const ZooOptions& options, const ZooScenario& file, const std::s
   config.faults = {fault};
   config.free_mode = strategy == "free";
   config.strategy = strategy;
-  config.yield_per_mille = 100;
+  config.yield_per_mille = options.yield_per_mille;
   config.seed = options.seed;
   config.iterations = 0;
   config.time_budget = options.cell_budget;

@@ -27,7 +27,7 @@ bool Search(const ZooBenchOptions& o, const Scenario& s, const std::string& faul
   c.faults = {fault};
   c.free_mode = free_mode;
   c.strategy = free_mode ? "free" : "pct";
-  c.yield_per_mille = o.free_yield_per_mille;
+  c.yield_per_mille = o.zoo.yield_per_mille;
   c.seed = seed;
   c.iterations = 0;
   c.time_budget = free_mode ? o.free_budget : o.pct_budget;

@@ -18,9 +18,6 @@ struct ZooBenchOptions {
   uint32_t seeds = 20;  // base seeds 1..seeds, each a separate search
   std::chrono::milliseconds pct_budget{10000};  // per search
   std::chrono::milliseconds free_budget{10000};
-  // Free mode's injected yields (chance in 1000 per schedule point): 100 is gcstress's own free
-  // mode; 0 is the plain loop of real threads (`while cargo test; do :; done`).
-  uint32_t free_yield_per_mille = 100;
 };
 
 // One strategy's searches for one fault.
