@@ -21,9 +21,9 @@ struct ZooOptions {
   std::vector<std::string> strategies = {"pct", "random", "dfs", "free"};
   std::chrono::milliseconds cell_budget{2000};  // per (scenario, strategy) cell
   uint64_t seed = 1;
-  // Free mode's injected yields (chance in 1000 per schedule point), in free cells and the
-  // bench's free searches: 100 is gcstress's own free mode; 0 is the plain loop of real threads
-  // (`while cargo test; do :; done`).
+  // Free mode's injected yields (chance in 1000 per schedule point) in the free cells: 100 is
+  // gcstress's own free mode; 0 is the plain loop of real threads (`while cargo test; do :;
+  // done`). The bench has its own (ZooBenchOptions::free_yield_per_mille).
   uint32_t yield_per_mille = 100;
   uint64_t fixed_iterations = 1000;  // pct executions per pass expectation
   bool minimize = true;

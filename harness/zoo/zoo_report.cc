@@ -48,4 +48,61 @@ nlohmann::ordered_json ZooToJson(const ZooReport& report) {
   return out;
 }
 
+namespace {
+
+nlohmann::ordered_json StatsToJson(const DetectionStats& s) {
+  nlohmann::ordered_json j;
+  j["searches"] = s.searches;
+  j["found"] = s.found;
+  j["median_found"] = s.median_found;
+  j["median_seconds"] = s.median_seconds;
+  j["median_iterations"] = s.median_iterations;
+  j["max_seconds"] = s.max_seconds;
+  return j;
+}
+
+}  // namespace
+
+nlohmann::ordered_json ZooBenchToJson(const ZooBenchReport& report,
+                                      const ZooBenchOptions& options) {
+  using Json = nlohmann::ordered_json;
+  Json out;
+  out["gcstress_zoo_bench"] = 1;
+  out["ok"] = report.ok();
+  out["seeds"] = options.seeds;
+  out["pct_budget_seconds"] = std::chrono::duration<double>(options.pct_budget).count();
+  out["free_budget_seconds"] = std::chrono::duration<double>(options.free_budget).count();
+  out["free_yield_per_mille"] = options.free_yield_per_mille;
+  out["missing"] = report.missing;
+  Json rows = Json::array();
+  for (const ZooBenchRow& r : report.rows) {
+    Json j;
+    j["fault"] = r.fault;
+    j["scenario"] = r.scenario;
+    j["expected"] = std::string(ViolationName(r.expected));
+    j["pct"] = StatsToJson(r.pct);
+    j["free"] = StatsToJson(r.free);
+    j["speedup"] = r.speedup;
+    j["speedup_is_bound"] = r.speedup_is_bound;
+    rows.push_back(std::move(j));
+  }
+  out["rows"] = std::move(rows);
+  Json faults = Json::array();
+  for (const ZooBenchFault& f : report.faults) {
+    Json j;
+    j["fault"] = f.fault;
+    j["ok"] = f.ok();
+    j["pct_ok"] = f.pct_ok;
+    j["speedup_ok"] = f.speedup_ok;
+    j["judged"] = report.rows[f.judged].scenario;
+    Json scenarios = Json::array();
+    for (size_t i : f.rows)
+      scenarios.push_back(report.rows[i].scenario);
+    j["scenarios"] = std::move(scenarios);
+    faults.push_back(std::move(j));
+  }
+  out["faults"] = std::move(faults);
+  return out;
+}
+
 }  // namespace gcs

@@ -442,6 +442,10 @@ TEST_F(CliTest, BadInputIsOneLineAndExitCode2) {
       {{"loop", calm, "--iterations", "5"}, "<command line>: ..."},
       {{"check", calm, "--fault", "refpool-deferred-incref"},
        "<command line>: The following argument..."},
+      {{"zoo", "--bench", "--bench-seeds", "0"}, "<flag>: --bench-seeds: must be positive"},
+      {{"zoo", "--bench", "--bench-budget", "0"}, "<flag>: --bench-budget: must be positive"},
+      {{"zoo", "--bench", "--bench-yield-per-mille", "1001"},
+       "<flag>: --bench-yield-per-mille: must be at most 1000"},
       {{"list"}, "<command line>: WHAT is required (see gcstress --help)"},
       {{"list", "nope"},
        "<argument>: list: cannot list \"nope\" (known: ops, faults, strategies, targets, "

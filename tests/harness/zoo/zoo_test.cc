@@ -133,7 +133,7 @@ TEST_F(ZooTest, AFailingPassExpectationFailsTheZoo) {
   EXPECT_FALSE(report->ok());
 }
 
-TEST_F(ZooTest, TheBenchSearchesEachFaultsSmallestScenarioWithPctAndFree) {
+TEST_F(ZooTest, TheBenchSearchesEveryScenarioOfAFamilyAndJudgesTheOneFreeFindsSlowest) {
   GCS_SKIP_UNDER_ASAN();
   Copy("refpool/refpool-minimal.json");
   Copy("refpool/refpool-noisy.json");
@@ -143,22 +143,51 @@ TEST_F(ZooTest, TheBenchSearchesEachFaultsSmallestScenarioWithPctAndFree) {
   o.pct_budget = std::chrono::milliseconds(5000);
   o.free_budget = std::chrono::milliseconds(300);
   int rows_seen = 0;
-  auto rows = RunZooBench(o, [&](const ZooBenchRow&) { ++rows_seen; });
-  ASSERT_TRUE(rows.ok()) << rows.error().Format();
-  ASSERT_EQ(rows->size(), 1u);  // only the refpool family is here
-  EXPECT_EQ(rows_seen, 1);
-  const ZooBenchRow& r = rows->front();
-  EXPECT_EQ(r.fault, "refpool-deferred-incref");
-  EXPECT_NE(r.scenario.find("refpool-minimal.json"), std::string::npos);  // the smaller one
-  EXPECT_EQ(r.expected, ViolationKind::kDoubleFree);
-  EXPECT_EQ(r.pct.searches, 3u);
-  EXPECT_EQ(r.pct.found, 3u);
-  EXPECT_GE(r.pct.median_iterations, 1.0);
-  EXPECT_GT(r.pct.median_seconds, 0.0);
-  EXPECT_EQ(r.free.searches, 3u);
-  if (r.free.found < r.free.searches) {
-    EXPECT_EQ(r.speedup, 0.0);
+  auto report = RunZooBench(o, [&](const ZooBenchRow&) { ++rows_seen; });
+  ASSERT_TRUE(report.ok()) << report.error().Format();
+  ASSERT_EQ(report->rows.size(), 2u);  // only the refpool family is here: both its scenarios
+  EXPECT_EQ(rows_seen, 2);
+  EXPECT_NE(report->rows[0].scenario.find("refpool-minimal.json"), std::string::npos);
+  EXPECT_NE(report->rows[1].scenario.find("refpool-noisy.json"), std::string::npos);
+  for (const ZooBenchRow& r : report->rows) {
+    EXPECT_EQ(r.fault, "refpool-deferred-incref");
+    EXPECT_EQ(r.expected, ViolationKind::kDoubleFree);
+    EXPECT_EQ(r.pct.searches, 3u);
+    EXPECT_EQ(r.pct.found, 3u);
+    EXPECT_TRUE(r.pct.median_found);
+    EXPECT_GE(r.pct.median_iterations, 1.0);
+    EXPECT_GT(r.pct.median_seconds, 0.0);
+    EXPECT_EQ(r.free.searches, 3u);
+    EXPECT_EQ(r.free.median_found, r.free.found >= 2) << r.scenario;
+    // A miss counts as its whole budget: a median on misses is at least the budget, and the
+    // speedup is then a lower bound.
+    if (!r.free.median_found) {
+      EXPECT_GE(r.free.median_seconds, 0.3);
+      EXPECT_TRUE(r.speedup_is_bound);
+    }
+    EXPECT_NEAR(r.speedup, r.free.median_seconds / r.pct.median_seconds, 1e-9);
   }
+  // The other four faults have no family here.
+  EXPECT_EQ(report->missing.size(), 4u);
+  EXPECT_FALSE(report->ok());
+  ASSERT_EQ(report->faults.size(), 1u);
+  const ZooBenchFault& f = report->faults.front();
+  EXPECT_EQ(f.fault, "refpool-deferred-incref");
+  EXPECT_EQ(f.rows, (std::vector<size_t>{0, 1}));
+  const DetectionStats& a = report->rows[f.judged].free;
+  const DetectionStats& b = report->rows[1 - f.judged].free;
+  EXPECT_TRUE(a.found < b.found || (a.found == b.found && a.median_seconds >= b.median_seconds));
+  EXPECT_TRUE(f.pct_ok);
+  EXPECT_EQ(f.speedup_ok, report->rows[f.judged].speedup >= kSpeedupTarget);
+
+  const nlohmann::ordered_json j = ZooBenchToJson(*report, o);
+  EXPECT_EQ(j["gcstress_zoo_bench"], 1);
+  EXPECT_EQ(j["ok"], false);
+  EXPECT_EQ(j["rows"].size(), 2u);
+  EXPECT_EQ(j["rows"][0]["pct"]["found"], 3);
+  EXPECT_EQ(j["faults"][0]["judged"], report->rows[f.judged].scenario);
+  EXPECT_EQ(j["missing"].size(), 4u);
+  EXPECT_EQ(j["free_yield_per_mille"], 0);
 }
 
 TEST_F(ZooTest, BadInputIsAnError) {
