@@ -2,6 +2,7 @@
 #include "harness/scheduler/handoff.h"
 
 #include <linux/futex.h>
+#include <sched.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -44,6 +45,14 @@ void CpuRelax() {
 #endif
 }
 
+bool MayRunOnSeveralCpus() {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  // EINVAL: more CPUs than a cpu_set_t holds, so certainly more than one.
+  if (sched_getaffinity(0, sizeof set, &set) != 0) return true;
+  return CPU_COUNT(&set) > 1;
+}
+
 void HandoffSlot::Grant(uint64_t payload) {
   payload_ = payload;
   // exchange, not store: we must learn atomically whether the waiter already went to sleep.
@@ -62,16 +71,19 @@ uint64_t HandoffSlot::Consume() {
 
 uint64_t HandoffSlot::Await() {
   const bool probe = ++awaits_ % kProbeEvery == 0;
-  const uint32_t budget = probe ? kSpinIterations : spin_budget_;
-  for (uint32_t i = 0; i < budget; ++i) {
-    if (word_.load(std::memory_order_acquire) == kGranted) {
-      // Headroom over what this wait needed, so ordinary jitter does not push us into a sleep.
-      spin_budget_ = std::max(spin_budget_, std::min(kSpinIterations, 8 * i + kMinSpins));
-      return Consume();
+  if (probe || awaits_ == 1) spin_pays_ = MayRunOnSeveralCpus();
+  if (spin_pays_) {
+    const uint32_t budget = probe ? kSpinIterations : spin_budget_;
+    for (uint32_t i = 0; i < budget; ++i) {
+      if (word_.load(std::memory_order_acquire) == kGranted) {
+        // Headroom over what this wait needed, so ordinary jitter does not push us into a sleep.
+        spin_budget_ = std::max(spin_budget_, std::min(kSpinIterations, 8 * i + kMinSpins));
+        return Consume();
+      }
+      CpuRelax();
     }
-    CpuRelax();
+    spin_budget_ = std::max(kMinSpins, spin_budget_ / 2);
   }
-  spin_budget_ = std::max(kMinSpins, spin_budget_ / 2);
   for (;;) {
     uint32_t seen = kIdle;
     // Announce the sleep with a CAS so that a Grant() racing with us either sees kSleeping (and

@@ -22,8 +22,13 @@ namespace gcs::sched {
 // harness often has more threads than cores). Grant() issues FUTEX_WAKE only when the waiter
 // announced that it is asleep, so a handoff between two spinning threads makes no syscall.
 //
-// The spin is adaptive, because the right length depends on the machine's load. With a core
-// each, the partner answers within the spin and a long budget keeps both sides out of the
+// No spin at all when this thread may run on one CPU only (sched_getaffinity: taskset -c 0, a
+// one-vCPU container): the thread that will grant us cannot run until we stop, so the sleep comes
+// at once and a handoff costs the two syscalls and the one context switch it must cost anyway.
+// Affinity can change while the process runs, so it is looked at again every kProbeEvery awaits.
+//
+// Otherwise the spin is adaptive, because the right length depends on the machine's load. With a
+// core each, the partner answers within the spin and a long budget keeps both sides out of the
 // kernel. When the partner has no core of its own — other processes are busy, or both share
 // one — it can only run once we stop spinning, so every spin is pure loss (a fixed 2048-pause
 // budget made handoffs ~10x slower on a loaded 2-vCPU machine). So each slot halves its budget
@@ -64,7 +69,11 @@ class alignas(128) HandoffSlot {
   // Touched only by the thread that awaits this slot.
   uint32_t spin_budget_ = kSpinIterations;
   uint32_t awaits_ = 0;
+  bool spin_pays_ = true;  // the awaiting thread may run on more than one CPU
 };
+
+// Whether the calling thread may run on more than one CPU (true if that cannot be found out).
+bool MayRunOnSeveralCpus();
 
 // One pause (x86) / yield (arm) instruction: tells the core we are spinning.
 void CpuRelax();

@@ -2,6 +2,7 @@
 #include "harness/scheduler/handoff.h"
 
 #include <gtest/gtest.h>
+#include <sched.h>
 
 #include <chrono>
 #include <thread>
@@ -49,6 +50,45 @@ TEST(HandoffSlot, PayloadTravelsWithTheGrant) {
   EXPECT_EQ(value, 2 * kRounds);
   EXPECT_EQ(sizeof(HandoffSlot), 128u);
   EXPECT_EQ(alignof(HandoffSlot), 128u);
+}
+
+// Pins the calling thread to the one CPU it is running on; returns the affinity it had.
+cpu_set_t PinToThisCpu() {
+  cpu_set_t before;
+  CPU_ZERO(&before);
+  EXPECT_EQ(sched_getaffinity(0, sizeof before, &before), 0);
+  cpu_set_t one;
+  CPU_ZERO(&one);
+  CPU_SET(sched_getcpu(), &one);
+  EXPECT_EQ(sched_setaffinity(0, sizeof one, &one), 0);
+  return before;
+}
+
+// On one CPU (taskset -c 0) the waiter does not spin: it sleeps at once, and the baton still
+// goes back and forth exactly. Both threads share the CPU, as under taskset.
+TEST(HandoffSlot, PingPongOnOneCpuSleepsWithoutSpinning) {
+  const cpu_set_t before = PinToThisCpu();
+  EXPECT_FALSE(MayRunOnSeveralCpus());
+  constexpr int kRounds = 5000;
+  HandoffSlot a, b;
+  long counter = 0;
+  std::thread partner([&] {  // inherits the one-CPU affinity
+    EXPECT_FALSE(MayRunOnSeveralCpus());
+    for (int i = 0; i < kRounds; ++i) {
+      b.Await();
+      ++counter;
+      a.Grant();
+    }
+  });
+  for (int i = 0; i < kRounds; ++i) {
+    ++counter;
+    b.Grant();
+    a.Await();
+  }
+  partner.join();
+  EXPECT_EQ(counter, 2 * kRounds);
+  ASSERT_EQ(sched_setaffinity(0, sizeof before, &before), 0);
+  EXPECT_EQ(MayRunOnSeveralCpus(), CPU_COUNT(&before) > 1);
 }
 
 TEST(HandoffSlot, GrantBeforeAwaitIsNotLost) {
