@@ -4,7 +4,6 @@
 
 #include <algorithm>
 
-#include "harness/scenario/scenario_encoder.h"
 #include "harness/scenario/scenario_loader.h"
 
 namespace gcs::generator_detail {
@@ -620,11 +619,12 @@ Scenario Generation::Run(const std::string& name, const std::string& description
     s.vars.push_back(VarSpec{v.name, v.kind});
 
   // The loader is the definition of "valid": what it accepts, gcstress can run. It also puts the
-  // variables and VMs in their canonical order.
+  // variables and VMs in their canonical order. Read as a draft, not as JSON: this runs once per
+  // fuzz case.
   LoadOptions load;
   load.target = "generator";
   load.supported_ops = options_.supported_ops;
-  Expected<Scenario> loaded = ScenarioFromJson(ScenarioToJson(s), "<generated>", "", load);
+  Expected<Scenario> loaded = NormalizeScenario(s, "<generated>", load);
   GCS_CHECK_MSG(loaded.ok(), loaded.ok() ? "" : loaded.error().Format().c_str());
   return std::move(loaded).value();
 }

@@ -4,7 +4,6 @@
 #include <utility>
 
 #include "core/check.h"
-#include "harness/scenario/scenario_encoder.h"
 
 namespace gcs {
 namespace {
@@ -90,7 +89,7 @@ void EraseThread(Scenario& s, size_t thread) {
 }  // namespace
 
 std::optional<Scenario> Revalidate(const Scenario& s, const LoadOptions& options) {
-  Expected<Scenario> loaded = ScenarioFromJson(ScenarioToJson(s), "<minimizer>", "", options);
+  Expected<Scenario> loaded = NormalizeScenario(s, "<minimizer>", options);
   if (!loaded.ok()) return std::nullopt;
   return std::move(loaded).value();
 }

@@ -22,7 +22,8 @@ namespace gcs {
 // Removing a step never removes a thread; removing a thread remaps the worker indices of the
 // others' spawn and terminate steps.
 
-// The loader's view of `s`: ScenarioFromJson(ScenarioToJson(s)), nullopt if it refuses it.
+// The loader's view of `s`: NormalizeScenario(s), that is ScenarioFromJson(ScenarioToJson(s)),
+// nullopt if it refuses it.
 std::optional<Scenario> Revalidate(const Scenario& s, const LoadOptions& options);
 
 // Each thread keeps only its first keep[t] steps (keep.size() == threads).

@@ -11,6 +11,9 @@
 //      may be used before its binding in file order: at run time that use is simply skipped);
 //   5. VM names used by other ops resolved against the full VM list;
 //   6. "expect".
+// A draft (NormalizeScenario) goes through the same passes, read from the Scenario itself instead
+// of from JSON: passes 1-3 and 6 have a JSON reader and a draft reader, which share every check
+// beyond the JSON's shape; passes 4 and 5 are the same code.
 #include "harness/scenario/scenario_loader.h"
 
 #include <algorithm>
@@ -118,6 +121,17 @@ class Loader {
     return std::move(scenario_);
   }
 
+  // The draft as ScenarioToJson would write it: only the fields its ops have, variables, VMs
+  // and workers by name. What the encoder GCS_CHECKs (an index out of range, a required field
+  // unset) is GCS_CHECKed here too.
+  Expected<Scenario> Load(const Scenario& draft) {
+    if (!LoadTopLevel(draft) || !LoadThreads(draft) || !LoadAllSteps(draft) || !ResolveVars() ||
+        !ResolveVms() || !LoadExpect(draft)) {
+      return std::move(*error_);
+    }
+    return std::move(scenario_);
+  }
+
  private:
   bool Fail(std::string_view pointer, std::string message) {
     error_ = InputError{std::string(file_), prefix_ + std::string(pointer), std::move(message)};
@@ -166,14 +180,30 @@ class Loader {
     return true;
   }
 
+  bool LoadTopLevel(const Scenario& draft) {
+    if (draft.format != 1) {
+      return Fail("/format", "unsupported format " + std::to_string(draft.format) +
+                                 " (this gcstress reads format 1)");
+    }
+    scenario_.name = draft.name;
+    if (auto problem = NameProblem("scenario", scenario_.name)) return Fail("/name", *problem);
+    scenario_.description = draft.description;
+    scenario_.source = draft.source;
+    return CheckText("description", scenario_.description) && CheckText("source", scenario_.source);
+  }
+
   bool LoadText(const Json& root, const char* key, std::string& out) {
     auto it = root.find(key);
     if (it == root.end()) return true;
-    std::string pointer = std::string("/") + key;
-    if (!it->is_string()) return FailType(pointer, "a string", *it);
+    if (!it->is_string()) return FailType(std::string("/") + key, "a string", *it);
     out = it->get<std::string>();
-    if (out.size() > kMaxTextLength) {
-      return Fail(pointer, "longer than " + std::to_string(kMaxTextLength) + " bytes");
+    return CheckText(key, out);
+  }
+
+  bool CheckText(const char* key, const std::string& text) {
+    if (text.size() > kMaxTextLength) {
+      return Fail(std::string("/") + key,
+                  "longer than " + std::to_string(kMaxTextLength) + " bytes");
     }
     return true;
   }
@@ -181,11 +211,7 @@ class Loader {
   // Pass 2.
   bool LoadThreads(const Json& threads) {
     if (!threads.is_object()) return FailType("/threads", "an object of threads", threads);
-    if (threads.empty()) return Fail("/threads", "no threads");
-    if (threads.size() > static_cast<size_t>(kMaxThreads)) {
-      return Fail("/threads", std::to_string(threads.size()) + " threads; at most " +
-                                  std::to_string(kMaxThreads) + " are allowed");
-    }
+    if (!CheckThreadCount(threads.size())) return false;
     scenario_.vms.emplace_back("main");
     for (const auto& [name, value] : threads.items()) {
       if (auto problem = NameProblem("thread", name)) return Fail("/threads", *problem);
@@ -211,13 +237,47 @@ class Loader {
         return FailType(
             pointer, "an array of steps or an object {\"worker\": ..., \"steps\": [...]}", value);
       }
-      if (thread.worker) {
-        if (name == "main") return Fail(pointer, "a worker cannot be named \"main\" (the main VM)");
-        thread.vm = static_cast<int16_t>(scenario_.vms.size());
-        scenario_.vms.push_back(name);
-      }
+      if (thread.worker && !AddWorkerVm(thread, pointer)) return false;
       thread_steps_.push_back(steps);
     }
+    return true;
+  }
+
+  // The JSON object of threads cannot repeat a name (ParseJson reports a duplicate key); a
+  // draft can, and is told so in the same words.
+  bool LoadThreads(const Scenario& draft) {
+    if (!CheckThreadCount(draft.threads.size())) return false;
+    scenario_.vms.emplace_back("main");
+    for (const ThreadSpec& spec : draft.threads) {
+      if (auto problem = NameProblem("thread", spec.name)) return Fail("/threads", *problem);
+      if (scenario_.FindThread(spec.name)) {
+        return Fail("/threads", "duplicate thread name " + Quote(spec.name));
+      }
+      ThreadSpec& thread = scenario_.threads.emplace_back();
+      thread.name = spec.name;
+      thread.worker = spec.worker;
+      if (thread.worker && !AddWorkerVm(thread, ThreadPointer(scenario_.threads.size() - 1))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  bool CheckThreadCount(size_t n) {
+    if (n == 0) return Fail("/threads", "no threads");
+    if (n > static_cast<size_t>(kMaxThreads)) {
+      return Fail("/threads", std::to_string(n) + " threads; at most " +
+                                  std::to_string(kMaxThreads) + " are allowed");
+    }
+    return true;
+  }
+
+  bool AddWorkerVm(ThreadSpec& thread, const std::string& pointer) {
+    if (thread.name == "main") {
+      return Fail(pointer, "a worker cannot be named \"main\" (the main VM)");
+    }
+    thread.vm = static_cast<int16_t>(scenario_.vms.size());
+    scenario_.vms.push_back(thread.name);
     return true;
   }
 
@@ -228,14 +288,31 @@ class Loader {
       const Json& steps = *thread_steps_[t];
       scenario_.threads[t].steps.reserve(std::min(steps.size(), kMaxSteps));
       for (size_t s = 0; s < steps.size(); ++s) {
-        if (++total > kMaxSteps) {
-          return Fail(StepPointer(t, s),
-                      "more than " + std::to_string(kMaxSteps) + " steps in all threads");
-        }
-        scenario_.threads[t].steps.emplace_back();
-        if (!LoadStep(steps[s], t, s)) return false;
+        if (!AddStep(total, t, s) || !LoadStep(steps[s], t, s)) return false;
       }
     }
+    return true;
+  }
+
+  bool LoadAllSteps(const Scenario& draft) {
+    size_t total = 0;
+    for (size_t t = 0; t < scenario_.threads.size(); ++t) {
+      const std::vector<Step>& steps = draft.threads[t].steps;
+      scenario_.threads[t].steps.reserve(std::min(steps.size(), kMaxSteps));
+      for (size_t s = 0; s < steps.size(); ++s) {
+        if (!AddStep(total, t, s) || !LoadStep(draft, steps[s], t, s)) return false;
+      }
+    }
+    return true;
+  }
+
+  // Step `s` of thread `t`, default-constructed, the total-step count checked first.
+  bool AddStep(size_t& total, size_t t, size_t s) {
+    if (++total > kMaxSteps) {
+      return Fail(StepPointer(t, s),
+                  "more than " + std::to_string(kMaxSteps) + " steps in all threads");
+    }
+    scenario_.threads[t].steps.emplace_back();
     return true;
   }
 
@@ -249,11 +326,8 @@ class Loader {
     const std::string& op_name = op_it->get_ref<const std::string&>();
     std::optional<Op> op = OpFromName(op_name);
     if (!op) return Fail(at("/op"), "unknown op " + Quote(op_name));
-    if (!options_.supported_ops.test(static_cast<size_t>(*op))) {
-      return Fail(at("/op"),
-                  "op " + Quote(op_name) + " is not supported by target " + Quote(options_.target));
-    }
     const OpInfo& info = GetOpInfo(*op);
+    if (!CheckSupported(info, t, s)) return false;
     std::array<const Json*, kFieldCount> values{};
     for (const auto& [key, member] : value.items()) {
       if (key == "op") continue;
@@ -278,6 +352,59 @@ class Loader {
     return true;
   }
 
+  bool CheckSupported(const OpInfo& info, size_t t, size_t s) {
+    if (options_.supported_ops.test(static_cast<size_t>(info.op))) return true;
+    return Fail(StepPointer(t, s) + "/op",
+                "op " + Quote(info.json) + " is not supported by target " + Quote(options_.target));
+  }
+
+  // What ScenarioToJson writes for each of the op's fields, read straight from the draft: an
+  // unset optional field is absent, a set one goes through the checks LoadField makes past the
+  // JSON value's type.
+  bool LoadStep(const Scenario& draft, const Step& in, size_t t, size_t s) {
+    const OpInfo& info = GetOpInfo(in.op);
+    if (!CheckSupported(info, t, s)) return false;
+    Step& step = scenario_.threads[t].steps[s];
+    step.op = in.op;
+    for (const FieldSpec& spec : info.Fields()) {
+      const FieldKind kind = GetFieldInfo(spec.field).kind;
+      bool ok = true;
+      bool set = true;
+      if (const VarId* var = StepVarSlot(in, spec.field)) {
+        set = *var != kNoVar;
+        if (set) {
+          GCS_CHECK_MSG(*var < draft.vars.size(),
+                        "step names a variable the scenario does not have");
+          ok = AddAppearance(info, spec.field, kind, draft.vars[*var].name, t, s);
+        }
+      } else if (kind == FieldKind::kFieldIndex) {
+        set = in.field >= 0;
+        GCS_CHECK_MSG(in.field < kMaxFields, "field index out of range");
+        if (set) step.field = in.field;
+      } else if (kind == FieldKind::kVmName) {
+        set = in.vm >= 0;
+        if (set) {
+          GCS_CHECK_MSG(static_cast<size_t>(in.vm) < draft.vms.size(), "step names an unknown VM");
+          ok = LoadVmName(info, draft.vms[static_cast<size_t>(in.vm)], t, s, step);
+        }
+      } else if (kind == FieldKind::kWorkerName) {
+        set = in.worker >= 0;
+        if (set) {
+          GCS_CHECK_MSG(static_cast<size_t>(in.worker) < draft.threads.size(),
+                        "step names an unknown thread");
+          ok = LoadWorkerName(info, draft.threads[static_cast<size_t>(in.worker)].name, t, s, step);
+        }
+      } else {
+        GCS_CHECK_MSG(kind == FieldKind::kTypeName, "a field kind the loader does not handle");
+        set = in.type != ObjType::kObject;
+        step.type = in.type;
+      }
+      GCS_CHECK_MSG(set || spec.optional, "a step lacks a required field");
+      if (!ok) return false;
+    }
+    return true;
+  }
+
   bool LoadField(const OpInfo& info, Field field, const Json& value, size_t t, size_t s,
                  Step& step) {
     auto at = [&] { return FieldPointer(t, s, field); };
@@ -296,13 +423,7 @@ class Loader {
     }
     if (!value.is_string()) return FailType(at(), "a string", value);
     const std::string& name = value.get_ref<const std::string&>();
-    if (IsVarKind(kind)) {
-      if (auto problem = NameProblem("variable", name)) return Fail(at(), *problem);
-      appearances_.push_back(
-          VarAppearance{name, kind == FieldKind::kBindVar ? info.bind : BindKind::kNone,
-                        UseKind(kind), static_cast<uint16_t>(t), static_cast<uint32_t>(s), field});
-      return true;
-    }
+    if (IsVarKind(kind)) return AddAppearance(info, field, kind, name, t, s);
     switch (kind) {
       case FieldKind::kVmName:
         return LoadVmName(info, name, t, s, step);
@@ -326,6 +447,17 @@ class Loader {
     }
     GCS_CHECK_MSG(false, "a field kind the loader does not handle");
     return false;
+  }
+
+  bool AddAppearance(const OpInfo& info, Field field, FieldKind kind, const std::string& name,
+                     size_t t, size_t s) {
+    if (auto problem = NameProblem("variable", name)) {
+      return Fail(FieldPointer(t, s, field), *problem);
+    }
+    appearances_.push_back(
+        VarAppearance{name, kind == FieldKind::kBindVar ? info.bind : BindKind::kNone,
+                      UseKind(kind), static_cast<uint16_t>(t), static_cast<uint32_t>(s), field});
+    return true;
   }
 
   bool LoadVmName(const OpInfo& info, const std::string& name, size_t t, size_t s, Step& step) {
@@ -428,10 +560,7 @@ class Loader {
     auto expect = root.find("expect");
     if (expect == root.end()) return true;
     if (!expect->is_array()) return FailType("/expect", "an array", *expect);
-    if (expect->size() > kMaxExpectations) {
-      return Fail("/expect", std::to_string(expect->size()) + " entries; at most " +
-                                 std::to_string(kMaxExpectations) + " are allowed");
-    }
+    if (!CheckExpectCount(expect->size())) return false;
     std::set<std::string_view> known(options_.known_faults.begin(), options_.known_faults.end());
     std::map<std::vector<std::string>, size_t> seen;  // sorted fault set -> entry index
     for (size_t i = 0; i < expect->size(); ++i) {
@@ -451,26 +580,63 @@ class Loader {
       auto result = entry.find("result");
       if (result == entry.end()) return Fail(pointer, "missing required field \"result\"");
       if (!result->is_string()) return FailType(pointer + "/result", "a string", *result);
-      const std::string& name = result->get_ref<const std::string&>();
-      if (name != "pass") {
-        out.violation = ViolationFromName(name);
-        if (!out.violation) {
-          return Fail(pointer + "/result",
-                      "unknown result " + Quote(name) + " (expected \"pass\" or a violation kind)");
-        }
-        if (*out.violation == ViolationKind::kExpectMismatch) {
-          return Fail(pointer + "/result", "result " + Quote(name) + " cannot be expected");
-        }
-      }
-      std::vector<std::string> key = out.faults;
-      std::sort(key.begin(), key.end());
-      auto [it, inserted] = seen.emplace(std::move(key), i);
-      if (!inserted) {
-        return Fail(pointer, "the same faults as " + prefix_ + "/expect/" +
-                                 std::to_string(it->second) + "; expect one result per fault set");
+      if (!LoadResult(result->get_ref<const std::string&>(), pointer, out) ||
+          !CheckFaultSetOnce(out, i, pointer, seen)) {
+        return false;
       }
     }
     return true;
+  }
+
+  bool LoadExpect(const Scenario& draft) {
+    if (draft.expect.empty()) return true;
+    if (!CheckExpectCount(draft.expect.size())) return false;
+    std::set<std::string_view> known(options_.known_faults.begin(), options_.known_faults.end());
+    std::map<std::vector<std::string>, size_t> seen;
+    for (size_t i = 0; i < draft.expect.size(); ++i) {
+      const Expectation& in = draft.expect[i];
+      std::string pointer = "/expect/" + std::to_string(i);
+      Expectation& out = scenario_.expect.emplace_back();
+      for (size_t k = 0; k < in.faults.size(); ++k) {
+        if (!AddFault(in.faults[k], pointer + "/faults/" + std::to_string(k), known, out)) {
+          return false;
+        }
+      }
+      const std::string result = in.violation ? std::string(ViolationName(*in.violation)) : "pass";
+      if (!LoadResult(result, pointer, out) || !CheckFaultSetOnce(out, i, pointer, seen)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  bool CheckExpectCount(size_t n) {
+    if (n <= kMaxExpectations) return true;
+    return Fail("/expect", std::to_string(n) + " entries; at most " +
+                               std::to_string(kMaxExpectations) + " are allowed");
+  }
+
+  bool LoadResult(const std::string& name, const std::string& pointer, Expectation& out) {
+    if (name == "pass") return true;
+    out.violation = ViolationFromName(name);
+    if (!out.violation) {
+      return Fail(pointer + "/result",
+                  "unknown result " + Quote(name) + " (expected \"pass\" or a violation kind)");
+    }
+    if (*out.violation == ViolationKind::kExpectMismatch) {
+      return Fail(pointer + "/result", "result " + Quote(name) + " cannot be expected");
+    }
+    return true;
+  }
+
+  bool CheckFaultSetOnce(const Expectation& out, size_t i, const std::string& pointer,
+                         std::map<std::vector<std::string>, size_t>& seen) {
+    std::vector<std::string> key = out.faults;
+    std::sort(key.begin(), key.end());
+    auto [it, inserted] = seen.emplace(std::move(key), i);
+    if (inserted) return true;
+    return Fail(pointer, "the same faults as " + prefix_ + "/expect/" + std::to_string(it->second) +
+                             "; expect one result per fault set");
   }
 
   bool LoadFaults(const Json& faults, const std::string& pointer,
@@ -479,16 +645,23 @@ class Loader {
     for (size_t k = 0; k < faults.size(); ++k) {
       std::string fault_pointer = pointer + "/" + std::to_string(k);
       if (!faults[k].is_string()) return FailType(fault_pointer, "a string", faults[k]);
-      const std::string& name = faults[k].get_ref<const std::string&>();
-      if (known.count(name) == 0) {
-        return Fail(fault_pointer,
-                    "unknown fault " + Quote(name) + " for target " + Quote(options_.target));
+      if (!AddFault(faults[k].get_ref<const std::string&>(), fault_pointer, known, out)) {
+        return false;
       }
-      if (std::find(out.faults.begin(), out.faults.end(), name) != out.faults.end()) {
-        return Fail(fault_pointer, "fault " + Quote(name) + " is listed twice");
-      }
-      out.faults.push_back(name);
     }
+    return true;
+  }
+
+  bool AddFault(const std::string& name, const std::string& pointer,
+                const std::set<std::string_view>& known, Expectation& out) {
+    if (known.count(name) == 0) {
+      return Fail(pointer,
+                  "unknown fault " + Quote(name) + " for target " + Quote(options_.target));
+    }
+    if (std::find(out.faults.begin(), out.faults.end(), name) != out.faults.end()) {
+      return Fail(pointer, "fault " + Quote(name) + " is listed twice");
+    }
+    out.faults.push_back(name);
     return true;
   }
 
@@ -507,6 +680,11 @@ class Loader {
 Expected<Scenario> ScenarioFromJson(const nlohmann::ordered_json& json, std::string_view file,
                                     std::string_view pointer_prefix, const LoadOptions& options) {
   return Loader(file, pointer_prefix, options).Load(json);
+}
+
+Expected<Scenario> NormalizeScenario(const Scenario& draft, std::string_view file,
+                                     const LoadOptions& options) {
+  return Loader(file, "", options).Load(draft);
 }
 
 JsonReadOptions ScenarioJsonReadOptions(std::string pointer_prefix) {

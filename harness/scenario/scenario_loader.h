@@ -36,6 +36,15 @@ Expected<Scenario> LoadScenarioText(std::string_view text, std::string_view file
 Expected<Scenario> ScenarioFromJson(const nlohmann::ordered_json& json, std::string_view file,
                                     std::string_view pointer_prefix, const LoadOptions& options);
 
+// ScenarioFromJson(ScenarioToJson(draft), file, "", options) without the JSON: the same passes,
+// checks, result and first error, read from the draft itself (a draft's thread names may repeat,
+// which JSON cannot say: "duplicate thread name", as ParseJson words it). What ScenarioToJson
+// GCS_CHECKs about a draft (indices in range, required fields set) is GCS_CHECKed here too.
+// For scenarios built in memory once per fuzz case or minimizer candidate, where building and
+// reading back a JSON document would cost more than running the scenario.
+Expected<Scenario> NormalizeScenario(const Scenario& draft, std::string_view file,
+                                     const LoadOptions& options);
+
 // The strict-parse options scenario text is read with (a duplicate key under
 // `<pointer_prefix>/threads` is reported as a duplicate thread name). For files embedding one.
 JsonReadOptions ScenarioJsonReadOptions(std::string pointer_prefix = "");

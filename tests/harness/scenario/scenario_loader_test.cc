@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <functional>
 #include <set>
 #include <string>
 #include <utility>
@@ -12,6 +13,7 @@
 #include <gtest/gtest.h>
 
 #include "harness/runner/expect_check.h"
+#include "harness/scenario/scenario_encoder.h"
 #include "tests/harness/address_sanitizer.h"
 #include "tests/harness/scenario/scenario_test_support.h"
 
@@ -537,6 +539,169 @@ TEST(ScenarioLoaderTest, EmbeddedScenarioReportsPointersUnderItsPrefix) {
                 ScenarioJsonReadOptions("/scenario"));
   ASSERT_FALSE(dup.ok());
   EXPECT_EQ(dup.error().Format(), "r.json: /scenario/threads: duplicate thread name \"a\"");
+}
+
+// NormalizeScenario against what it stands for: ScenarioFromJson(ScenarioToJson(draft)).
+Expected<Scenario> ThroughJson(const Scenario& draft, const LoadOptions& options) {
+  return ScenarioFromJson(ScenarioToJson(draft), "x.json", "", options);
+}
+std::string Outcome(const Expected<Scenario>& s) {
+  return s.ok() ? "(loaded)" : s.error().Format();
+}
+
+// `s` as a program might have built it: variables in another order, one no step names, the
+// switch_vm VMs in another order, `spawned` and the thread VMs unset. Renumbers the steps.
+Scenario Scramble(const Scenario& s) {
+  Scenario d = s;
+  const auto nvars = static_cast<VarId>(s.vars.size());
+  std::reverse(d.vars.begin(), d.vars.end());
+  d.vars.push_back(VarSpec{"unused", BindKind::kWeak});
+  const auto first_switch =
+      static_cast<int16_t>(1 + std::count_if(s.threads.begin(), s.threads.end(),
+                                             [](const ThreadSpec& t) { return t.worker; }));
+  const auto nvms = static_cast<int16_t>(s.vms.size());
+  std::reverse(d.vms.begin() + first_switch, d.vms.end());
+  for (ThreadSpec& t : d.threads) {
+    t.spawned = false;
+    t.vm = 0;
+    for (Step& step : t.steps) {
+      for (Field f : {Field::kObj, Field::kAs, Field::kTo, Field::kWeak, Field::kHeld,
+                      Field::kToken, Field::kFrom}) {
+        VarId* slot = StepVarSlot(step, f);
+        if (*slot != kNoVar) *slot = static_cast<VarId>(nvars - 1 - *slot);
+      }
+      if (step.vm >= first_switch)
+        step.vm = static_cast<int16_t>(nvms - 1 - step.vm + first_switch);
+    }
+  }
+  return d;
+}
+
+TEST(ScenarioLoaderTest, NormalizeScenarioIsTheJsonRoundTripOfEveryScenarioFile) {
+  for (const std::filesystem::path& file : ::gcs::testing::ScenarioFiles()) {
+    Expected<Scenario> s = LoadScenarioFile(file.string(), CoreLoadOptions());
+    ASSERT_TRUE(s.ok()) << s.error().Format();
+    for (const Scenario& draft : {*s, Scramble(*s)}) {
+      Expected<Scenario> normal = NormalizeScenario(draft, "x.json", CoreLoadOptions());
+      ASSERT_TRUE(normal.ok()) << file << ": " << normal.error().Format();
+      Expected<Scenario> json = ThroughJson(draft, CoreLoadOptions());
+      ASSERT_TRUE(json.ok()) << file << ": " << json.error().Format();
+      EXPECT_EQ(*normal, *json) << file;
+      EXPECT_EQ(*normal, *s) << file;
+    }
+  }
+}
+
+struct BadDraft {
+  const char* what;
+  std::string text;  // loads; then `edit` breaks it
+  std::function<void(Scenario&)> edit;
+  std::string message;  // the exact InputError::Format() for file "x.json"
+};
+
+std::vector<BadDraft> BadDrafts() {
+  auto var = [](Scenario& s, const char* name) -> VarSpec& { return s.vars[*s.FindVar(name)]; };
+  auto step = [](Scenario& s, size_t t, size_t i) -> Step& { return s.threads[t].steps[i]; };
+  const std::string new_drop = WithSteps(R"({"op": "new", "as": "o"}, {"op": "drop", "obj": "o"})");
+  const std::string worker = WithThreads(
+      R"({"t1": [{"op": "spawn", "worker": "w1"}], "w1": {"worker": true, "steps": []}})");
+  return {
+      {"format 2", new_drop, [](Scenario& s) { s.format = 2; },
+       "x.json: /format: unsupported format 2 (this gcstress reads format 1)"},
+      {"bad name", new_drop, [](Scenario& s) { s.name = "my scenario"; },
+       "x.json: /name: scenario name \"my scenario\" may only contain letters, digits, '_', '-' "
+       "and '.'"},
+      {"long source", new_drop, [](Scenario& s) { s.source = std::string(4097, 's'); },
+       "x.json: /source: longer than 4096 bytes"},
+      {"no threads", new_drop, [](Scenario& s) { s.threads.clear(); },
+       "x.json: /threads: no threads"},
+      {"too many threads", new_drop,
+       [](Scenario& s) {
+         for (int i = 0; i < kMaxThreads; ++i)
+           s.threads.push_back(ThreadSpec{.name = "x" + std::to_string(i)});
+       },
+       "x.json: /threads: 17 threads; at most 16 are allowed"},
+      {"thread name slash", new_drop, [](Scenario& s) { s.threads[0].name = "a/b"; },
+       "x.json: /threads: thread name \"a/b\" may only contain letters, digits, '_', '-' and "
+       "'.'"},
+      {"worker named main", worker, [](Scenario& s) { s.threads[1].name = "main"; },
+       "x.json: /threads/main: a worker cannot be named \"main\" (the main VM)"},
+      {"unsupported op", new_drop, [&](Scenario& s) { step(s, 0, 1).op = Op::kRelease; },
+       "x.json: /threads/t1/1/op: op \"release\" is not supported by target \"no-release\""},
+      {"variable name bad", new_drop, [&](Scenario& s) { var(s, "o").name = "a b"; },
+       "x.json: /threads/t1/0/as: variable name \"a b\" may only contain letters, digits, '_', "
+       "'-' and '.'"},
+      {"bound with two kinds",
+       WithSteps(
+           R"({"op": "new", "as": "w"}, {"op": "new", "as": "o"}, {"op": "weak", "obj": "o", "as": "x"})"),
+       [&](Scenario& s) { step(s, 0, 2).as = *s.FindVar("w"); },
+       "x.json: /threads/t1/2/as: variable \"w\" is bound to a weak reference here but to a "
+       "handle at /threads/t1/0/as"},
+      {"never bound", new_drop,
+       [&](Scenario& s) {
+         s.vars.push_back(VarSpec{"x", BindKind::kHandle});
+         step(s, 0, 1).obj = *s.FindVar("x");
+       },
+       "x.json: /threads/t1/1/obj: variable \"x\" is never bound"},
+      {"unknown VM", WithSteps(R"({"op": "switch_vm", "vm": "v1"}, {"op": "gc", "vm": "v1"})"),
+       [&](Scenario& s) { step(s, 0, 0).op = Op::kDestroyVm; },
+       "x.json: /threads/t1/0/vm: unknown VM \"v1\" (not \"main\", a worker or a name some "
+       "switch_vm introduces)"},
+      {"switch_vm bad name", WithSteps(R"({"op": "switch_vm", "vm": "v1"})"),
+       [](Scenario& s) { s.vms[1] = "v 1"; },
+       "x.json: /threads/t1/0/vm: VM name \"v 1\" may only contain letters, digits, '_', '-' "
+       "and '.'"},
+      {"spawn a plain thread", worker, [](Scenario& s) { s.threads[1].worker = false; },
+       "x.json: /threads/t1/0/worker: thread \"w1\" is not a worker"},
+      {"worker spawns itself", worker,
+       [](Scenario& s) { s.threads[1].steps.push_back(s.threads[0].steps[0]); },
+       "x.json: /threads/w1/steps/0/worker: worker \"w1\" cannot spawn itself"},
+      {"unknown fault", new_drop,
+       [](Scenario& s) { s.expect.push_back({.faults = {"some-fault"}}); },
+       "x.json: /expect/0/faults/0: unknown fault \"some-fault\" for target \"no-release\""},
+      {"fault twice", new_drop,
+       [](Scenario& s) {
+         s.expect.push_back({.faults = {"gc-worklist-race", "gc-worklist-race"}});
+       },
+       "x.json: /expect/0/faults/1: fault \"gc-worklist-race\" is listed twice"},
+      {"expect-mismatch result", new_drop,
+       [](Scenario& s) { s.expect.push_back({.violation = ViolationKind::kExpectMismatch}); },
+       "x.json: /expect/0/result: result \"expect-mismatch\" cannot be expected"},
+      {"same fault set twice", new_drop,
+       [](Scenario& s) {
+         s.expect.push_back({.faults = {"gc-worklist-race", "proxy-shared-table"}});
+         s.expect.push_back({.faults = {"proxy-shared-table", "gc-worklist-race"},
+                             .violation = ViolationKind::kLeak});
+       },
+       "x.json: /expect/1: the same faults as /expect/0; expect one result per fault set"},
+  };
+}
+
+// Every check the loader makes beyond the JSON's shape fails a draft as it fails the draft's
+// JSON, with the same message.
+TEST(ScenarioLoaderTest, NormalizeScenarioFailsAsTheJsonRoundTripDoes) {
+  LoadOptions options = CoreLoadOptions();
+  options.target = "no-release";
+  options.supported_ops.reset(static_cast<size_t>(Op::kRelease));
+  for (BadDraft& bad : BadDrafts()) {
+    Expected<Scenario> s = LoadScenarioText(bad.text, "x.json", CoreLoadOptions());
+    ASSERT_TRUE(s.ok()) << bad.what << ": " << s.error().Format();
+    Scenario draft = *s;
+    bad.edit(draft);
+    EXPECT_EQ(Outcome(NormalizeScenario(draft, "x.json", options)), bad.message) << bad.what;
+    EXPECT_EQ(Outcome(ThroughJson(draft, options)), bad.message) << bad.what;
+  }
+}
+
+// JSON cannot repeat a thread name (ParseJson refuses the duplicate key); a draft can, and is
+// told so in the same words.
+TEST(ScenarioLoaderTest, NormalizeScenarioRefusesARepeatedThreadName) {
+  Expected<Scenario> s =
+      LoadScenarioText(WithThreads(R"({"t1": [], "t2": []})"), "x.json", CoreLoadOptions());
+  ASSERT_TRUE(s.ok()) << s.error().Format();
+  s->threads[1].name = "t1";
+  EXPECT_EQ(Outcome(NormalizeScenario(*s, "x.json", CoreLoadOptions())),
+            "x.json: /threads: duplicate thread name \"t1\"");
 }
 
 TEST(ScenarioLoaderTest, LoadScenarioFileReportsUnreadableFiles) {
