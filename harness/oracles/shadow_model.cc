@@ -309,25 +309,7 @@ void ShadowModel::ApplyEvent(const core::Event& ev, size_t index) {
         }
         if (it != exports_.end() && it->first.owner != ev.vm) it = exports_.end();
       }
-      if (it == exports_.end()) break;
-      const ExportKey gone = it->first;
-      DropExport(it);
-      // A proxy holds its target only through an export entry for its VM. With none left for
-      // that VM, its proxies there hold nothing, released or not: the entries of a closing VM
-      // go before its heap (and its proxies) does, and nobody will release those proxies.
-      bool left = false;
-      for (auto e = exports_.lower_bound(ExportKey{gone.owner, gone.dest, INT64_MIN});
-           e != exports_.end() && e->first.owner == gone.owner && e->first.dest == gone.dest; ++e) {
-        left |= e->second == ev.obj;
-      }
-      if (left) break;
-      for (core::AllocId pid : Obj(ev.obj).proxies) {
-        if (pid >= used_) continue;
-        Object& proxy = objs_[pid];
-        if (proxy.vm == static_cast<core::VmIndex>(gone.dest) && proxy.proxy_owner == gone.owner) {
-          proxy.proxy_active = false;
-        }
-      }
+      if (it != exports_.end()) DropExport(it);
       break;
     }
     case K::kProxyRelease:
