@@ -5,6 +5,7 @@
 #include <sched.h>
 
 #include <chrono>
+#include <functional>
 #include <thread>
 
 namespace gcs::sched {
@@ -13,24 +14,33 @@ namespace {
 // Two threads pass the baton back and forth; `counter` is a plain integer written by whichever
 // holds it. A lost wake-up hangs the test; a missing happens-before edge is a TSan report or a
 // wrong total.
-TEST(HandoffSlot, PingPongKeepsAPlainCounterExact) {
-  constexpr int kRounds = 20000;
+// `rounds` round trips of the baton between this thread and a partner, each side bumping a
+// plain counter while it holds it; `in_partner` runs first on the partner thread. Returns the
+// counter.
+long PingPong(
+    int rounds, const std::function<void()>& in_partner = [] {}) {
   HandoffSlot a, b;
   long counter = 0;
   std::thread partner([&] {
-    for (int i = 0; i < kRounds; ++i) {
+    in_partner();
+    for (int i = 0; i < rounds; ++i) {
       b.Await();
       ++counter;
       a.Grant();
     }
   });
-  for (int i = 0; i < kRounds; ++i) {
+  for (int i = 0; i < rounds; ++i) {
     ++counter;
     b.Grant();
     a.Await();
   }
   partner.join();
-  EXPECT_EQ(counter, 2 * kRounds);
+  return counter;
+}
+
+TEST(HandoffSlot, PingPongKeepsAPlainCounterExact) {
+  constexpr int kRounds = 20000;
+  EXPECT_EQ(PingPong(kRounds), 2 * kRounds);
 }
 
 // The payload travels with the grant: each side returns what the other sent, plus one.
@@ -70,23 +80,8 @@ TEST(HandoffSlot, PingPongOnOneCpuSleepsWithoutSpinning) {
   const cpu_set_t before = PinToThisCpu();
   EXPECT_FALSE(MayRunOnSeveralCpus());
   constexpr int kRounds = 5000;
-  HandoffSlot a, b;
-  long counter = 0;
-  std::thread partner([&] {  // inherits the one-CPU affinity
-    EXPECT_FALSE(MayRunOnSeveralCpus());
-    for (int i = 0; i < kRounds; ++i) {
-      b.Await();
-      ++counter;
-      a.Grant();
-    }
-  });
-  for (int i = 0; i < kRounds; ++i) {
-    ++counter;
-    b.Grant();
-    a.Await();
-  }
-  partner.join();
-  EXPECT_EQ(counter, 2 * kRounds);
+  // The partner inherits the one-CPU affinity.
+  EXPECT_EQ(PingPong(kRounds, [] { EXPECT_FALSE(MayRunOnSeveralCpus()); }), 2 * kRounds);
   ASSERT_EQ(sched_setaffinity(0, sizeof before, &before), 0);
   EXPECT_EQ(MayRunOnSeveralCpus(), CPU_COUNT(&before) > 1);
 }
