@@ -6,14 +6,24 @@
 
 namespace gcs {
 
+void PrematureCollectionOracle::OnBegin() {
+  held_back_.clear();
+  in_step_.clear();
+}
+
 void PrematureCollectionOracle::Judge(const TraceEntry& e, size_t index) {
   if (!full_stream()) return;
   switch (e.kind) {
+    case TraceEntry::Kind::kStepBegin:
+      if (e.thread >= in_step_.size()) in_step_.resize(e.thread + 1, false);
+      in_step_[e.thread] = true;
+      return;
     case TraceEntry::Kind::kStepEnd:
     case TraceEntry::Kind::kStepSkipped:
     case TraceEntry::Kind::kThreadStop:
     case TraceEntry::Kind::kThreadEnd:
-      Confirm(e.thread);
+      if (e.thread < in_step_.size()) in_step_[e.thread] = false;
+      StepOver(e.thread);
       return;
     case TraceEntry::Kind::kEvent:
       break;
@@ -23,7 +33,7 @@ void PrematureCollectionOracle::Judge(const TraceEntry& e, size_t index) {
   const core::Event& ev = e.event;
   if (ev.kind == core::EventKind::kVmDestroyBegin || ev.kind == core::EventKind::kTerminate) {
     std::erase_if(held_back_, [&](const HeldBack& h) {
-      return h.thread == e.thread &&
+      return std::find(h.closers.begin(), h.closers.end(), e.thread) != h.closers.end() &&
              std::find(h.excused_by.begin(), h.excused_by.end(), ev.vm) != h.excused_by.end();
     });
     return;
@@ -63,15 +73,20 @@ void PrematureCollectionOracle::Judge(const TraceEntry& e, size_t index) {
   h.violation.site = ev.site;
   h.violation.obj = ev.obj;
   h.violation.trace_index = index;
-  h.thread = e.thread;
   h.excused_by = std::move(excused_by);
+  h.closers.push_back(e.thread);
+  for (uint32_t t = 0; t < in_step_.size(); ++t) {
+    if (in_step_[t] && t != e.thread) h.closers.push_back(t);
+  }
   held_back_.push_back(std::move(h));
 }
 
-void PrematureCollectionOracle::Confirm(uint32_t thread) {
+void PrematureCollectionOracle::StepOver(uint32_t thread) {
+  if (held_back_.empty()) return;
   std::vector<HeldBack> keep;
   for (HeldBack& h : held_back_) {
-    if (thread == UINT32_MAX || h.thread == thread) {
+    if (thread != UINT32_MAX) std::erase(h.closers, thread);
+    if (thread == UINT32_MAX || h.closers.empty()) {
       Report(std::move(h.violation));
     } else {
       keep.push_back(std::move(h));
@@ -81,7 +96,7 @@ void PrematureCollectionOracle::Confirm(uint32_t thread) {
 }
 
 void PrematureCollectionOracle::Finish(Target&, const Execution&) {
-  Confirm(UINT32_MAX);
+  StepOver(UINT32_MAX);
 }
 
 std::vector<Violation> PrematureCollectionOracle::Violations() const {

@@ -14,10 +14,12 @@ namespace gcs {
 //  * a VM's own objects freed between its VmDestroyBegin and VmDestroyEnd (a destroyed VM frees
 //    its heap whatever holds it);
 //  * an object freed because the VM whose proxies were all that reached it is being closed: a
-//    worker's termination drops the exports held for it before it reports Terminate and
-//    VmDestroyBegin. Such a free is held back, with the VMs whose loss would make it
-//    unreachable, and excused if the same thread then begins destroying one of them within the
-//    same step (or teardown); otherwise it is reported when that step ends.
+//    worker's termination, or a VM's destruction, drops the exports held for it before it
+//    reports Terminate or VmDestroyBegin, and other threads may run in between (the closing
+//    thread waits for the world to stop). Such a free is held back, with the VMs whose loss
+//    would make it unreachable and the threads that were inside a step when it happened (and
+//    the freeing thread): it is excused if one of those threads begins closing one of those
+//    VMs before its step ends, and reported once all of them have ended the step they were in.
 // Needs a full event stream: without every edge and handle the model cannot claim reachability.
 class PrematureCollectionOracle final : public ShadowOracle {
  public:
@@ -28,19 +30,22 @@ class PrematureCollectionOracle final : public ShadowOracle {
   std::vector<Violation> Violations() const override;
 
  protected:
-  void OnBegin() override { held_back_.clear(); }
+  void OnBegin() override;
   void Judge(const TraceEntry& entry, size_t index) override;
   void Finish(Target& target, const Execution& execution) override;
 
  private:
   struct HeldBack {
     Violation violation;
-    uint32_t thread;                        // trace thread of the free
     std::vector<core::VmIndex> excused_by;  // closing any of these makes it legitimate
+    std::vector<uint32_t> closers;          // the trace threads that may still close one
   };
-  void Confirm(uint32_t thread);  // every held-back free of `thread` (UINT32_MAX: all)
+  // `thread` ended the step it was in: it can excuse nothing more; a free no thread can excuse
+  // any more is reported. UINT32_MAX: the execution is over, every held-back free is reported.
+  void StepOver(uint32_t thread);
 
   std::vector<HeldBack> held_back_;
+  std::vector<bool> in_step_;  // by trace thread: between its StepBegin and the step's end
 };
 
 }  // namespace gcs

@@ -131,6 +131,39 @@ TEST(PrematureCollectionOracleTest, ExportsDroppedForAClosingWorkerAreExcusedByI
   EXPECT_EQ(v[0].obj, 2u);
 }
 
+TEST(PrematureCollectionOracleTest, AnotherThreadsFreeDuringAClosingStepIsExcusedByIt) {
+  // main exports b = #2 to w1 (p = #3, still bound). t1's terminate drops main's export table
+  // for w1 and then waits; meanwhile t2 drops b, the last holder but w1's proxy, and frees it.
+  enum class Close { kInTheStep, kNever, kInALaterStep };
+  auto build = [](Close close) {
+    TraceBuilder t = Bound();
+    t.Begin(kT1, 8).Ev(kT1, K::kIncref, 0, 2, 0, 2).Export(kT1, 2, 3, 0, 1, 1).End(kT1, 8, "p", 3);
+    if (close != Close::kInALaterStep) {
+      t.Begin(kT1, 15).Ev(kT1, K::kExportDrop, 0, 2, 0, 1, 1, "worker.close");
+      t.Ev(kT1, K::kDecref, 0, 2, 0, 1, 0, "worker.close");
+    }
+    t.Begin(kT2, 1).Discard(kT2, "b", 2).Ev(kT2, K::kDecref, 0, 2, 0, 0);
+    t.Free(kT2, 2, 0, "lifecycle.dealloc").End(kT2, 1);
+    if (close == Close::kInALaterStep) {
+      t.Begin(kT1, 15).Ev(kT1, K::kExportDrop, 0, 2, 0, 1, 1, "worker.close");
+    }
+    if (close != Close::kNever) {
+      t.Ev(kT1, K::kTerminate, 1, 0).Ev(kT1, K::kVmDestroyBegin, 1, 0);
+      t.Free(kT1, 3, 1, "vm.destroy").Ev(kT1, K::kVmDestroyEnd, 1, 0, 0, 1);
+    }
+    t.End(kT1, 15);
+    return t;
+  };
+  EXPECT_TRUE(Judged(build(Close::kInTheStep)).empty());
+  for (Close close : {Close::kNever, Close::kInALaterStep}) {
+    const auto v = Judged(build(close));
+    ASSERT_EQ(v.size(), 1u) << "the proxy was live, and no closing step in flight removed it";
+    EXPECT_EQ(v[0].thread, kT2);
+    EXPECT_EQ(v[0].op, "drop");
+    EXPECT_EQ(v[0].obj, 2u);
+  }
+}
+
 TEST(PrematureCollectionOracleTest, TheCollectorFreeingAnUnreachableCycleIsFine) {
   TraceBuilder t = Bound();
   t.Edge(kT1, 1, 0, 2).Edge(kT1, 2, 0, 1);
