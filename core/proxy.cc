@@ -52,6 +52,7 @@ Result<Handle> Runtime::Export(ThreadState& ts, const Handle& h, VmIndex dest) {
   dvm->inside.fetch_add(1);
   Status entered = EnterState(dvm);
   Object* proxy = nullptr;
+  AllocId proxy_id = kNoAlloc;
   if (entered == Status::kOk) {
     dvm->lock.Lock(env_.hooks);
     bool created = false;
@@ -76,8 +77,11 @@ Result<Handle> Runtime::Export(ThreadState& ts, const Handle& h, VmIndex dest) {
                     .value = dest,
                     .aux = static_cast<int64_t>(added.id),
                     .site = "proxy_table.export"});
+    proxy_id = proxy->id;
     dvm->lock.Unlock(env_.hooks);
   }
+  // From here on the destination may be destroyed (its closer waits only for `inside`), and the
+  // proxy freed with its heap: the handle keeps the id read above, never reads the proxy again.
   dvm->LeaveInside(env_.hooks);
   scope.Resume();
   if (proxy == nullptr) {
@@ -93,7 +97,7 @@ Result<Handle> Runtime::Export(ThreadState& ts, const Handle& h, VmIndex dest) {
     }
     return entered;
   }
-  return Handle{proxy, proxy->id, dest};
+  return Handle{proxy, proxy_id, dest};
 }
 
 namespace {
