@@ -40,6 +40,8 @@ struct TraceEntry {
   core::Event event;       // kEvent
 };
 
+inline constexpr int kTraceEntryKindCount = static_cast<int>(TraceEntry::Kind::kDiscardError) + 1;
+
 struct Trace {
   std::vector<TraceEntry> entries;
 };

@@ -5,6 +5,11 @@
 
 namespace gcs {
 
+EntryInterest CleanErrorOracle::Interest() const {
+  // A step's end: whether its error was clean.
+  return EntryInterest().Entry(TraceEntry::Kind::kStepEnd);
+}
+
 void CleanErrorOracle::Judge(const TraceEntry& e, size_t index) {
   if (e.kind != TraceEntry::Kind::kStepEnd || !e.error.empty()) return;
   if (e.thread >= shadow().num_threads()) return;

@@ -18,6 +18,7 @@ class CleanErrorOracle final : public ShadowOracle {
                             const OracleOptions& options = {})
       : ShadowOracle(std::move(shadow), full_stream, options) {}
   std::string_view Name() const override { return "clean-error"; }
+  EntryInterest Interest() const override;
 
  protected:
   void Judge(const TraceEntry& entry, size_t index) override;

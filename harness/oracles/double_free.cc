@@ -5,6 +5,10 @@
 
 namespace gcs {
 
+EntryInterest DoubleFreeOracle::Interest() const {
+  return EntryInterest().Event(core::EventKind::kFree);
+}
+
 void DoubleFreeOracle::Judge(const TraceEntry& e, size_t index) {
   if (e.kind != TraceEntry::Kind::kEvent || e.event.kind != core::EventKind::kFree) return;
   const core::AllocId id = e.event.obj;

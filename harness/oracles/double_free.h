@@ -18,6 +18,7 @@ class DoubleFreeOracle final : public ShadowOracle {
                             const OracleOptions& options = {})
       : ShadowOracle(std::move(shadow), full_stream, options) {}
   std::string_view Name() const override { return "double-free"; }
+  EntryInterest Interest() const override;
 
  protected:
   void OnBegin() override { first_free_.clear(); }

@@ -5,6 +5,12 @@
 
 namespace gcs {
 
+EntryInterest FinalizerOracle::Interest() const {
+  return EntryInterest()
+      .Event(core::EventKind::kFinalize)
+      .Event(core::EventKind::kRegistryCallback);
+}
+
 void FinalizerOracle::Judge(const TraceEntry& e, size_t index) {
   if (e.kind != TraceEntry::Kind::kEvent) return;
   const core::Event& ev = e.event;

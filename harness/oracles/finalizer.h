@@ -22,6 +22,7 @@ class FinalizerOracle final : public ShadowOracle {
                            const OracleOptions& options = {})
       : ShadowOracle(std::move(shadow), full_stream, options) {}
   std::string_view Name() const override { return "finalizer"; }
+  EntryInterest Interest() const override;
 
  protected:
   void OnBegin() override { finalized_.clear(); }

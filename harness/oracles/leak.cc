@@ -10,6 +10,10 @@ void LeakOracle::OnBegin() {
     g.clear();
 }
 
+EntryInterest LeakOracle::Interest() const {
+  return EntryInterest().Event(core::EventKind::kCollectBegin).Event(core::EventKind::kCollectEnd);
+}
+
 void LeakOracle::Judge(const TraceEntry& e, size_t index) {
   if (!full_stream() || options().free_mode || e.kind != TraceEntry::Kind::kEvent) return;
   const core::Event& ev = e.event;

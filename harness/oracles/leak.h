@@ -25,6 +25,7 @@ class LeakOracle final : public ShadowOracle {
                       const OracleOptions& options = {})
       : ShadowOracle(std::move(shadow), full_stream, options) {}
   std::string_view Name() const override { return "leak"; }
+  EntryInterest Interest() const override;
 
  protected:
   void OnBegin() override;

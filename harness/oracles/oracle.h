@@ -21,6 +21,25 @@ struct OracleOptions {
   bool free_mode = false;
 };
 
+class ShadowModel;
+
+// The trace entries an oracle looks at: entry kinds, and of kEvent entries the event kinds.
+// OracleSet hands each oracle only the entries it names (in order, with their trace indices);
+// leaving the others out must not change its verdict. An event kind the target made up (beyond
+// core/events.def) reaches every oracle.
+class EntryInterest {
+ public:
+  static EntryInterest All();
+  EntryInterest& Entry(TraceEntry::Kind kind);
+  EntryInterest& Event(core::EventKind kind);
+  EntryInterest& AllEvents();
+  bool Wants(const TraceEntry& entry) const;
+
+ private:
+  uint32_t entries_ = 0;  // bit per TraceEntry::Kind other than kEvent
+  uint64_t events_ = 0;   // bit per core::EventKind
+};
+
 // Oracles find bugs only by what the target does — its events, its step results, its answers
 // to Inspect/LiveObjects — never by knowing which fault is switched on. One Oracle object is
 // reused across executions: Begin resets it.
@@ -28,11 +47,20 @@ struct OracleOptions {
 // Contract: Begin(scenario, target) before each execution; then OnEntry for every trace entry in
 // order (ExecutionObserver; in free mode under the recorder's lock); then, if the execution was
 // torn down, AfterTeardown; then Violations/Result. OnEntry runs on the hot path: O(1) amortized
-// per entry.
+// per entry. An OracleSet calls JudgeEntry instead, for the entries Interest() names only.
 class Oracle : public ExecutionObserver {
  public:
   virtual std::string_view Name() const = 0;
   virtual void Begin(const Scenario& scenario, Target& target) = 0;
+  virtual EntryInterest Interest() const { return EntryInterest::All(); }
+  // The model this oracle judges against, if it may be shared with others of a set: OracleSet
+  // enters every entry in it once, before any oracle judges the entry. nullptr: none.
+  virtual ShadowModel* SharedModel() { return nullptr; }
+  // Entry `index` of the trace, one Interest() names; SharedModel() has entered it already.
+  virtual void JudgeEntry(size_t index, const TraceEntry& entry) {
+    (void)index;
+    OnEntry(entry);
+  }
   // Every violation found in the current execution, in the order found (bounded per oracle).
   virtual std::vector<Violation> Violations() const = 0;
   // The first violation found in the current execution (lowest trace_index), if any.

@@ -11,6 +11,20 @@ void PrematureCollectionOracle::OnBegin() {
   in_step_.clear();
 }
 
+EntryInterest PrematureCollectionOracle::Interest() const {
+  using K = TraceEntry::Kind;
+  return EntryInterest()
+      .Entry(K::kStepBegin)
+      .Entry(K::kStepEnd)
+      .Entry(K::kStepSkipped)
+      .Entry(K::kThreadStop)
+      .Entry(K::kThreadEnd)
+      .Event(core::EventKind::kVmDestroyBegin)
+      .Event(core::EventKind::kTerminate)
+      .Event(core::EventKind::kFree)
+      .Event(core::EventKind::kFinalize);
+}
+
 void PrematureCollectionOracle::Judge(const TraceEntry& e, size_t index) {
   if (!full_stream()) return;
   switch (e.kind) {

@@ -27,6 +27,7 @@ class PrematureCollectionOracle final : public ShadowOracle {
                                      bool full_stream = true, const OracleOptions& options = {})
       : ShadowOracle(std::move(shadow), full_stream, options) {}
   std::string_view Name() const override { return "premature-collection"; }
+  EntryInterest Interest() const override;
   std::vector<Violation> Violations() const override;
 
  protected:

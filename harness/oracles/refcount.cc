@@ -22,6 +22,19 @@ void RefcountOracle::MarkDirty(core::AllocId id) {
   dirty_list_.push_back(id);
 }
 
+EntryInterest RefcountOracle::Interest() const {
+  using K = TraceEntry::Kind;
+  // Every event touches counts; bindings come and go at step ends and discards; checks run at
+  // step beginnings and teardown.
+  return EntryInterest()
+      .AllEvents()
+      .Entry(K::kStepBegin)
+      .Entry(K::kStepEnd)
+      .Entry(K::kDiscard)
+      .Entry(K::kDiscardError)
+      .Entry(K::kTeardown);
+}
+
 void RefcountOracle::Judge(const TraceEntry& e, size_t index) {
   if (!full_stream()) return;
   switch (e.kind) {

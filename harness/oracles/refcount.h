@@ -26,6 +26,7 @@ class RefcountOracle final : public ShadowOracle {
                           const OracleOptions& options = {})
       : ShadowOracle(std::move(shadow), full_stream, options) {}
   std::string_view Name() const override { return "refcount"; }
+  EntryInterest Interest() const override;
 
  protected:
   void OnBegin() override;

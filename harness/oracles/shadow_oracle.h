@@ -24,6 +24,8 @@ class ShadowOracle : public Oracle {
 
   void Begin(const Scenario& scenario, Target& target) final;
   void OnEntry(const TraceEntry& entry) final;
+  ShadowModel* SharedModel() final { return shadow_.get(); }
+  void JudgeEntry(size_t index, const TraceEntry& entry) final { Judge(entry, index); }
   void AfterTeardown(Target& target, const Execution& execution) final;
   std::vector<Violation> Violations() const override { return violations_; }
 

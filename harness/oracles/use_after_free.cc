@@ -62,6 +62,16 @@ Acts ActsOn(core::EventKind kind) {
 
 }  // namespace
 
+EntryInterest UseAfterFreeOracle::Interest() const {
+  // The events that act on an allocation.
+  EntryInterest interest;
+  for (int k = 0; k < core::kEventKindCount; ++k) {
+    const Acts acts = ActsOn(static_cast<core::EventKind>(k));
+    if (acts.obj || acts.other) interest.Event(static_cast<core::EventKind>(k));
+  }
+  return interest;
+}
+
 void UseAfterFreeOracle::Judge(const TraceEntry& e, size_t index) {
   if (e.kind != TraceEntry::Kind::kEvent) return;
   const core::Event& ev = e.event;

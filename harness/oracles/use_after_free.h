@@ -18,6 +18,7 @@ class UseAfterFreeOracle final : public ShadowOracle {
                               bool full_stream = true, const OracleOptions& options = {})
       : ShadowOracle(std::move(shadow), full_stream, options) {}
   std::string_view Name() const override { return "use-after-free"; }
+  EntryInterest Interest() const override;
 
  protected:
   void Judge(const TraceEntry& entry, size_t index) override;

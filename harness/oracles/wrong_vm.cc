@@ -12,6 +12,17 @@ std::string VmName(core::VmIndex vm) {
 
 }  // namespace
 
+EntryInterest WrongVmOracle::Interest() const {
+  using K = core::EventKind;
+  return EntryInterest()
+      .Event(K::kVmCreateBegin)
+      .Event(K::kVmCreateEnd)
+      .Event(K::kAlloc)
+      .Event(K::kTypeRegister)
+      .Event(K::kEdgeSet)
+      .Event(K::kRegistryRegister);
+}
+
 void WrongVmOracle::Judge(const TraceEntry& e, size_t index) {
   if (e.kind != TraceEntry::Kind::kEvent) return;
   const core::Event& ev = e.event;

@@ -21,6 +21,7 @@ class WrongVmOracle final : public ShadowOracle {
                          const OracleOptions& options = {})
       : ShadowOracle(std::move(shadow), full_stream, options) {}
   std::string_view Name() const override { return "wrong-vm"; }
+  EntryInterest Interest() const override;
 
  protected:
   void OnBegin() override { constructing_.clear(); }
