@@ -1,4 +1,4 @@
-// gcstress tests — kAddressSanitizer: whether this test build runs under AddressSanitizer.
+// gcstress tests — kAddressSanitizer, kThreadSanitizer: whether this test build runs under them.
 #pragma once
 
 namespace gcs::testing {
@@ -15,6 +15,20 @@ inline constexpr bool kAddressSanitizer = false;
 #endif
 #else
 inline constexpr bool kAddressSanitizer = false;
+#endif
+
+// Built with ThreadSanitizer, a seed fault that is a data race (gc-worklist-race) run truly in
+// parallel (free mode) in this process is reported by TSan, which fails the test binary.
+#if defined(__SANITIZE_THREAD__)
+inline constexpr bool kThreadSanitizer = true;
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+inline constexpr bool kThreadSanitizer = true;
+#else
+inline constexpr bool kThreadSanitizer = false;
+#endif
+#else
+inline constexpr bool kThreadSanitizer = false;
 #endif
 
 }  // namespace gcs::testing

@@ -52,11 +52,16 @@ TEST_F(ZooTest, FindsEachSeedFaultOfItsFamilyWithPctAndItsReproReplays) {
                         "vm-switch/vm-switch-minimal.json"}) {
     Copy(f);
   }
-  auto report = RunZoo(Options());
+  ZooOptions options = Options();
+  // A free cell runs gc-worklist-race's threads truly in parallel in this process: a real data
+  // race, which TSan reports (IsolatedRunTest.ADataRaceInFreeModeIsADataRaceVerdict shows the
+  // verdict gcstress makes of it in a child).
+  if (testing::kThreadSanitizer) options.strategies = {"pct"};
+  auto report = RunZoo(options);
   ASSERT_TRUE(report.ok()) << report.error().Format();
   EXPECT_TRUE(report->missed.empty());
   EXPECT_TRUE(report->ok());
-  ASSERT_EQ(report->cells.size(), 10u);  // 5 faults x 1 scenario x 2 strategies
+  ASSERT_EQ(report->cells.size(), 5u * options.strategies.size());  // 5 faults x 1 scenario
   size_t pct_found = 0;
   for (const ZooCell& c : report->cells) {
     if (c.strategy != "pct") {
