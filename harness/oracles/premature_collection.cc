@@ -6,15 +6,9 @@
 
 namespace gcs {
 
-void PrematureCollectionOracle::OnBegin() {
-  held_back_.clear();
-  in_step_.clear();
-}
-
 EntryInterest PrematureCollectionOracle::Interest() const {
   using K = TraceEntry::Kind;
   return EntryInterest()
-      .Entry(K::kStepBegin)
       .Entry(K::kStepEnd)
       .Entry(K::kStepSkipped)
       .Entry(K::kThreadStop)
@@ -28,15 +22,10 @@ EntryInterest PrematureCollectionOracle::Interest() const {
 void PrematureCollectionOracle::Judge(const TraceEntry& e, size_t index) {
   if (!full_stream()) return;
   switch (e.kind) {
-    case TraceEntry::Kind::kStepBegin:
-      if (e.thread >= in_step_.size()) in_step_.resize(e.thread + 1, false);
-      in_step_[e.thread] = true;
-      return;
     case TraceEntry::Kind::kStepEnd:
     case TraceEntry::Kind::kStepSkipped:
     case TraceEntry::Kind::kThreadStop:
     case TraceEntry::Kind::kThreadEnd:
-      if (e.thread < in_step_.size()) in_step_[e.thread] = false;
       StepOver(e.thread);
       return;
     case TraceEntry::Kind::kEvent:
@@ -89,8 +78,8 @@ void PrematureCollectionOracle::Judge(const TraceEntry& e, size_t index) {
   h.violation.trace_index = index;
   h.excused_by = std::move(excused_by);
   h.closers.push_back(e.thread);
-  for (uint32_t t = 0; t < in_step_.size(); ++t) {
-    if (in_step_[t] && t != e.thread) h.closers.push_back(t);
+  for (uint32_t t = 0; t < model.num_threads(); ++t) {
+    if (model.thread(t).in_flight && t != e.thread) h.closers.push_back(t);
   }
   held_back_.push_back(std::move(h));
 }

@@ -31,7 +31,7 @@ class PrematureCollectionOracle final : public ShadowOracle {
   std::vector<Violation> Violations() const override;
 
  protected:
-  void OnBegin() override;
+  void OnBegin() override { held_back_.clear(); }
   void Judge(const TraceEntry& entry, size_t index) override;
   void Finish(Target& target, const Execution& execution) override;
 
@@ -46,7 +46,6 @@ class PrematureCollectionOracle final : public ShadowOracle {
   void StepOver(uint32_t thread);
 
   std::vector<HeldBack> held_back_;
-  std::vector<bool> in_step_;  // by trace thread: between its StepBegin and the step's end
 };
 
 }  // namespace gcs

@@ -1,32 +1,26 @@
 // gcstress tests — kAddressSanitizer, kThreadSanitizer: whether this test build runs under them.
 #pragma once
 
+#if defined(__has_feature)
+#define GCS_TESTING_HAS_FEATURE(x) __has_feature(x)
+#else
+#define GCS_TESTING_HAS_FEATURE(x) 0
+#endif
+
 namespace gcs::testing {
 
 // Built with AddressSanitizer, the core frees memory for real (no quarantine), so a faulty path
 // that touches freed memory aborts the test process instead of reaching the oracles.
-#if defined(__SANITIZE_ADDRESS__)
+#if defined(__SANITIZE_ADDRESS__) || GCS_TESTING_HAS_FEATURE(address_sanitizer)
 inline constexpr bool kAddressSanitizer = true;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-inline constexpr bool kAddressSanitizer = true;
-#else
-inline constexpr bool kAddressSanitizer = false;
-#endif
 #else
 inline constexpr bool kAddressSanitizer = false;
 #endif
 
 // Built with ThreadSanitizer, a seed fault that is a data race (gc-worklist-race) run truly in
 // parallel (free mode) in this process is reported by TSan, which fails the test binary.
-#if defined(__SANITIZE_THREAD__)
+#if defined(__SANITIZE_THREAD__) || GCS_TESTING_HAS_FEATURE(thread_sanitizer)
 inline constexpr bool kThreadSanitizer = true;
-#elif defined(__has_feature)
-#if __has_feature(thread_sanitizer)
-inline constexpr bool kThreadSanitizer = true;
-#else
-inline constexpr bool kThreadSanitizer = false;
-#endif
 #else
 inline constexpr bool kThreadSanitizer = false;
 #endif
