@@ -9,15 +9,15 @@ namespace gcs::core {
 
 void ReferencePool::Queue(Env& env, const ThreadState* ts, Object* o, int delta) {
   const AllocId id = o->id;
-  {
-    std::lock_guard<std::mutex> guard(mu_);
-    pending_.push_back(Entry{o, id, delta});
-  }
+  // Report the entry before it is visible: once it is pending, a thread inside the VM may drain
+  // it and free `o`, and its apply must not precede this queue in the trace.
   env.Emit(ts, {.kind = EventKind::kPoolQueue,
                 .vm = o->vm,
                 .obj = id,
                 .value = delta,
                 .site = "reference_pool.queue"});
+  std::lock_guard<std::mutex> guard(mu_);
+  pending_.push_back(Entry{o, id, delta});
 }
 
 std::vector<ReferencePool::Entry> ReferencePool::Take() {

@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include "core/env.h"
+#include "core/heap.h"
 #include "tests/core/runtime_fixture.h"
 
 namespace gcs::core::testing {
@@ -98,6 +100,34 @@ TEST_F(ReferencePoolTest, FaultRefpoolDeferredIncrefRevivesAndFreesTwice) {
   EXPECT_EQ(log.Count(EventKind::kFree, id), 2);
   EXPECT_EQ(log.Count(EventKind::kFinalize, id), 2);  // PyO3's Drop ran twice
   EXPECT_EQ(log.DoubleFrees(), (std::vector<AllocId>{id}));
+}
+
+// A queued entry may be drained and its object freed by a thread inside the VM as soon as it is
+// pending. So the queue event is reported, reading the object, before the entry becomes visible:
+// the queuing thread never reads the object afterwards, and a drain's apply never precedes the
+// queue in the trace. (Found by the free-mode scenario test under ASan: Queue read `o->vm` for its
+// event after another thread's drain had freed `o`.)
+TEST(ReferencePoolQueueTest, ReportsTheEntryBeforeAnotherThreadCanTakeIt) {
+  EventLog log;
+  Env env(FaultSet(), &log, nullptr, /*quarantine=*/true);
+  ReferencePool pool;
+  Object* o = env.allocator.New(ObjectKind::kPlain, 0);
+  const AllocId id = o->id;
+  int queued = 0;
+  volatile bool visible_at_report = false;
+  log.SetOnEvent([&](const Event& e) {
+    if (e.kind != EventKind::kPoolQueue) return;
+    ++queued;
+    visible_at_report = !pool.Empty();
+  });
+  pool.Queue(env, nullptr, o, -1);
+  EXPECT_EQ(queued, 1);
+  EXPECT_FALSE(visible_at_report);
+  const std::vector<ReferencePool::Entry> taken = pool.Take();
+  ASSERT_EQ(taken.size(), 1u);
+  EXPECT_EQ(taken[0].id, id);
+  EXPECT_EQ(taken[0].delta, -1);
+  env.allocator.Release(o);
 }
 
 // Without quarantine (the ASan default) the memory really goes back to the allocator, and ASan
