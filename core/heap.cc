@@ -21,6 +21,7 @@ Object* Allocator::New(ObjectKind kind, VmIndex vm) {
   o->id = next_id_.fetch_add(1, std::memory_order_relaxed);
   if (by_id_.size() <= o->id) by_id_.resize(o->id + 1, nullptr);
   by_id_[o->id] = o;
+  ++live_;
   return o;
 }
 
@@ -35,7 +36,10 @@ void Allocator::Release(Object* o) {
   o->gc_link = nullptr;
   o->first_weak = 0;
   std::lock_guard<std::mutex> guard(mu_);
-  if (id < by_id_.size() && by_id_[id] == o) by_id_[id] = nullptr;
+  if (id < by_id_.size() && by_id_[id] == o) {
+    by_id_[id] = nullptr;
+    --live_;
+  }
   if (quarantine_) {
     if (!already_freed) quarantined_.push_back(o);
   } else {
@@ -55,6 +59,11 @@ std::vector<AllocId> Allocator::LiveIds() const {
     if (by_id_[i] != nullptr) ids.push_back(i);
   }
   return ids;
+}
+
+size_t Allocator::LiveCount() const {
+  std::lock_guard<std::mutex> guard(mu_);
+  return live_;
 }
 
 void Heap::Insert(Object* o) {

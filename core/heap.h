@@ -32,14 +32,17 @@ class Allocator {
   Object* Find(AllocId id) const;
   // Ids of all live objects, ascending.
   std::vector<AllocId> LiveIds() const;
+  // How many objects are live (LiveIds().size(), without the vector).
+  size_t LiveCount() const;
   AllocId allocated() const { return next_id_.load(std::memory_order_relaxed) - 1; }
   bool quarantine() const { return quarantine_; }
 
  private:
   const bool quarantine_;
   std::atomic<AllocId> next_id_{1};
-  mutable std::mutex mu_;       // guards by_id_ and quarantined_
+  mutable std::mutex mu_;       // guards by_id_, live_ and quarantined_
   std::vector<Object*> by_id_;  // index = id; nullptr once freed
+  size_t live_ = 0;             // non-null entries of by_id_
   std::vector<Object*> quarantined_;
 };
 

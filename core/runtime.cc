@@ -327,7 +327,7 @@ size_t Runtime::PendingCalls(VmIndex index) const {
 void Runtime::Quiesce(ThreadState& ts, int max_rounds) {
   GCS_CHECK_MSG(ts.attached_vm == kNoVm, "Quiesce needs a detached thread");
   for (int round = 0; round < max_rounds; ++round) {
-    const size_t live_before = env_.allocator.LiveIds().size();
+    const size_t live_before = env_.allocator.LiveCount();
     const uint64_t work_before = safe_point_work_;
     for (VmIndex i = 0; i < kMaxVms; ++i) {
       if (!VmAlive(i)) continue;
@@ -335,7 +335,7 @@ void Runtime::Quiesce(ThreadState& ts, int max_rounds) {
       if (!scope.ok()) continue;
       core::Collect(env_, ts, scope.vm());
     }
-    if (env_.allocator.LiveIds().size() == live_before && safe_point_work_ == work_before) break;
+    if (env_.allocator.LiveCount() == live_before && safe_point_work_ == work_before) break;
   }
 }
 

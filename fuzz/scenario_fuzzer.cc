@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <memory>
 #include <span>
+#include <utility>
 
 #include "harness/fuzzing/fuzz_executor.h"
 #include "harness/fuzzing/fuzz_faults.h"
@@ -54,7 +55,7 @@ extern "C" int LLVMFuzzerInitialize(int* argc, char*** argv) {
 // crash-<sha1>; the lines before it say what was found and how to import it.
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const gcs::FuzzCase fuzz_case = gcs::DecodeFuzzInput(data, size, executor->decode_options());
-  const gcs::FuzzRun run = executor->Run(fuzz_case);
+  gcs::FuzzRun run = executor->Run(fuzz_case);
   if (run.verdict) {
     std::fprintf(stderr,
                  "scenario_fuzzer: violation %s\n  %s\n  import: gcstress import-crash "
@@ -64,5 +65,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
                  gcs::FormatScenario(fuzz_case.scenario).c_str());
     std::abort();
   }
+  executor->Recycle(std::move(run));
   return 0;
 }

@@ -268,6 +268,7 @@ Execution Engine::Run(const Scenario& scenario, const std::vector<std::string>& 
                       sched::Strategy& strategy, uint64_t seed, const EngineOptions& options,
                       ExecutionObserver* observer) {
   Execution exec;
+  exec.trace.entries.swap(spare_entries_);
   exec.seed = seed;
   exec.free_mode = options.free_mode;
   VarTable vars(scenario.vars.size());
@@ -326,6 +327,13 @@ Execution Engine::Run(const Scenario& scenario, const std::vector<std::string>& 
   }
   target_.End();
   return exec;
+}
+
+void Engine::Recycle(Execution&& spent) {
+  spent.trace.entries.clear();
+  if (spent.trace.entries.capacity() > spare_entries_.capacity()) {
+    spare_entries_.swap(spent.trace.entries);
+  }
 }
 
 }  // namespace gcs

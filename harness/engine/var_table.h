@@ -21,7 +21,8 @@ namespace gcs {
 // Thread-safe: free mode calls it from parallel threads (one short lock per call).
 class VarTable {
  public:
-  explicit VarTable(size_t num_vars) : vars_(num_vars, kUnbound) {}
+  // Room for one binding per variable up front: most are bound at least once.
+  explicit VarTable(size_t num_vars) : vars_(num_vars, kUnbound) { bindings_.reserve(num_vars); }
 
   struct Borrow {
     uint32_t binding;

@@ -43,6 +43,10 @@ FuzzRun FuzzExecutor::Run(const FuzzCase& fuzz_case) {
   return run;
 }
 
+void FuzzExecutor::Recycle(FuzzRun&& spent) {
+  executor_.Recycle(std::move(spent.execution));
+}
+
 Repro FuzzExecutor::MakeRepro(const FuzzCase& fuzz_case, const FuzzRun& run) const {
   GCS_CHECK_MSG(run.verdict.has_value(), "MakeRepro of a fuzz run without a verdict");
   Repro r;

@@ -50,6 +50,8 @@ class FuzzExecutor {
   Target& target() { return executor_.target(); }
 
   FuzzRun Run(const FuzzCase& fuzz_case);
+  // Gives a finished run's storage back: the next Run records into it (Executor::Recycle).
+  void Recycle(FuzzRun&& spent);
 
   // The repro of a run with a verdict (GCS_CHECK): the case's scenario, the recorded schedule,
   // this executor's target and faults, seed kFuzzBaseSeed, iteration 0. `gcstress replay`

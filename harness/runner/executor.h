@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "harness/engine/engine.h"
@@ -52,6 +53,9 @@ class Executor {
   JudgedExecution Replay(const Scenario& scenario, const std::vector<std::string>& faults,
                          const sched::Schedule& schedule, const EngineOptions& options,
                          std::optional<size_t>* diverged_at);
+
+  // Gives a finished execution's storage back for the next one to reuse (Engine::Recycle).
+  void Recycle(Execution&& spent) { engine_.Recycle(std::move(spent)); }
 
   Target& target() { return *target_; }
   const Judge& judge() const { return judge_; }

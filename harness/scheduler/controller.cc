@@ -92,7 +92,11 @@ ExecutionResult Controller::Run(uint32_t n, std::span<const bool> start_enabled,
   GCS_CHECK(start_enabled.empty() || start_enabled.size() == n);
   EnsurePool(n);
 
-  recording_.emplace(strategy);
+  if (recording_) {
+    recording_->Rebind(strategy);
+  } else {
+    recording_.emplace(strategy);
+  }
   recording_->BeginExecution(seed, n);
   threads_.assign(n, ThreadSlot{});
   runnable_.clear();
@@ -124,7 +128,6 @@ ExecutionResult Controller::Run(uint32_t n, std::span<const bool> start_enabled,
   result.strategy_exhausted = !recording_->EndExecution();
   result.schedule = recording_->TakeSchedule();
   GCS_CHECK(result.schedule.decisions.size() == position);
-  recording_.reset();
   body_ = nullptr;
   blocked_.clear();
   std::exception_ptr failure = std::exchange(failure_, nullptr);

@@ -30,6 +30,10 @@ class RecordingStrategy final : public Strategy {
  public:
   explicit RecordingStrategy(Strategy& inner) : inner_(&inner), lanes_(1) {}
 
+  // Records for `inner` from now on; the lanes keep their buffers (one recorder serves every
+  // execution of a controller).
+  void Rebind(Strategy& inner) { inner_ = &inner; }
+
   std::string Spec() const override { return inner_->Spec(); }
   // Starts a new schedule: the seed, the inner spec as it stands after its BeginExecution (pct
   // names the step estimate it chose there), no decisions, one lane per thread.

@@ -19,6 +19,7 @@ TEST(AllocatorTest, IdsAreSequentialAndNeverReused) {
   EXPECT_EQ(a.Find(1), nullptr);
   EXPECT_EQ(a.Find(2), y);
   EXPECT_EQ(a.LiveIds(), (std::vector<AllocId>{2, 3}));
+  EXPECT_EQ(a.LiveCount(), 2u);
 }
 
 TEST(AllocatorTest, QuarantinePoisonsButKeepsTheIdentity) {
@@ -34,6 +35,7 @@ TEST(AllocatorTest, QuarantinePoisonsButKeepsTheIdentity) {
   EXPECT_EQ(x->fields[0], nullptr);
   a.Release(x);  // a second release is reported by the caller, not repeated here
   EXPECT_EQ(a.Find(1), nullptr);
+  EXPECT_EQ(a.LiveCount(), 1u);  // y; the second release of x did not count again
 }
 
 TEST(HeapTest, KeepsAllocationOrderAcrossRemovals) {

@@ -165,6 +165,34 @@ TEST(EngineTest, SameSeedSameTraceForEveryDeterministicStrategy) {
   }
 }
 
+// A recycled execution's trace buffer is where the next Run records, and recording into it gives
+// the same trace and schedule as a fresh engine does.
+TEST(EngineTest, ARecycledTraceBufferIsReusedAndChangesNothing) {
+  Scenario s = Load(kRefpool);
+  CoreTarget target;
+  Engine engine(target);
+  CoreTarget fresh_target;
+  Engine fresh(fresh_target);
+  for (uint64_t seed : {1, 2, 3}) {
+    auto a = Strategy("pct");
+    Execution first = engine.Run(s, {}, *a, seed, {});
+    ASSERT_FALSE(first.trace.entries.empty());
+    const TraceEntry* storage = first.trace.entries.data();
+    const size_t capacity = first.trace.entries.capacity();
+    engine.Recycle(std::move(first));
+    auto b = Strategy("pct");
+    Execution second = engine.Run(s, {}, *b, seed + 10, {});
+    auto c = Strategy("pct");
+    Execution expected = fresh.Run(s, {}, *c, seed + 10, {});
+    if (second.trace.entries.size() <= capacity) {
+      EXPECT_EQ(second.trace.entries.data(), storage) << "the recycled buffer was not reused";
+    }
+    EXPECT_EQ(FormatTrace(s, second.trace), FormatTrace(s, expected.trace)) << seed;
+    EXPECT_EQ(second.schedule.decisions, expected.schedule.decisions) << seed;
+    engine.Recycle(std::move(second));
+  }
+}
+
 TEST(EngineTest, ReplayOfARecordedScheduleReproducesTheTrace) {
   GCS_SKIP_UNDER_ASAN();
   Scenario s = Load(kRefpool);
