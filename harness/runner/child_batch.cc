@@ -6,6 +6,7 @@
 #include <memory>
 #include <optional>
 #include <set>
+#include <utility>
 
 #include "core/check.h"
 #include "harness/isolation/fatal_events.h"
@@ -104,6 +105,7 @@ class BatchRunner {
       Send(sink_, BatchMessage::kViolation, w);
     }
     if (judged.execution.strategy_exhausted) exhausted_ = true;
+    ex_.Recycle(std::move(judged.execution));
     return true;
   }
 

@@ -102,8 +102,10 @@ void RunState::RunIteration(Executor& ex, sched::Strategy& strategy, uint64_t i)
                              std::to_string(seed) + ") replayed from its schedule: " + *diff);
         return;
       }
+      ex.Recycle(std::move(replay.execution));
     }
     if (!judged.verdict) {
+      ex.Recycle(std::move(judged.execution));
       RecordPass(i);
       return;
     }
