@@ -496,21 +496,27 @@ class Loader {
 
   // Pass 4.
   bool ResolveVars() {
-    std::map<std::string, VarId, std::less<>> ids;
-    std::vector<const VarAppearance*> bound_at;  // per variable: its first binding
-    for (const VarAppearance& a : appearances_) {
-      if (ids.count(a.name) != 0) continue;
-      if (scenario_.vars.size() == kMaxVars) {
-        return Fail(FieldPointer(a.thread, a.step, a.field),
-                    "more than " + std::to_string(kMaxVars) + " variables");
+    std::map<std::string_view, VarId> ids;          // names point into appearances_
+    std::vector<VarId> id_of(appearances_.size());  // per appearance: its variable
+    std::vector<const VarAppearance*> bound_at;     // per variable: its first binding
+    for (size_t i = 0; i < appearances_.size(); ++i) {
+      const VarAppearance& a = appearances_[i];
+      auto it = ids.lower_bound(a.name);
+      if (it == ids.end() || it->first != a.name) {
+        if (scenario_.vars.size() == kMaxVars) {
+          return Fail(FieldPointer(a.thread, a.step, a.field),
+                      "more than " + std::to_string(kMaxVars) + " variables");
+        }
+        it = ids.emplace_hint(it, a.name, static_cast<VarId>(scenario_.vars.size()));
+        scenario_.vars.push_back(VarSpec{a.name, BindKind::kNone});
+        bound_at.push_back(nullptr);
       }
-      ids.emplace(a.name, static_cast<VarId>(scenario_.vars.size()));
-      scenario_.vars.push_back(VarSpec{a.name, BindKind::kNone});
-      bound_at.push_back(nullptr);
+      id_of[i] = it->second;
     }
-    for (const VarAppearance& a : appearances_) {
+    for (size_t i = 0; i < appearances_.size(); ++i) {
+      const VarAppearance& a = appearances_[i];
       if (a.bind == BindKind::kNone) continue;
-      VarId id = ids.find(a.name)->second;
+      const VarId id = id_of[i];
       const VarAppearance* first = bound_at[id];
       if (first == nullptr) {
         bound_at[id] = &a;
@@ -522,8 +528,9 @@ class Loader {
                         FieldPointer(first->thread, first->step, first->field));
       }
     }
-    for (const VarAppearance& a : appearances_) {
-      VarId id = ids.find(a.name)->second;
+    for (size_t i = 0; i < appearances_.size(); ++i) {
+      const VarAppearance& a = appearances_[i];
+      const VarId id = id_of[i];
       if (a.use != BindKind::kNone) {
         BindKind kind = scenario_.vars[id].kind;
         if (kind == BindKind::kNone) {
