@@ -33,10 +33,6 @@ std::string FormatEvent(const core::Event& e) {
 
 namespace {
 
-std::string ThreadName(const Scenario& s, uint32_t t) {
-  return t < s.threads.size() ? s.threads[t].name : std::string("teardown");
-}
-
 std::string VarName(const Scenario& s, VarId v) {
   return v < s.vars.size() ? s.vars[v].name : std::string("?");
 }
@@ -48,11 +44,17 @@ std::string StepText(const Scenario& s, uint32_t t, uint32_t step) {
 
 }  // namespace
 
-std::string FormatTraceEntry(const Scenario& s, const TraceEntry& e) {
-  const std::string who = ThreadName(s, e.thread);
+std::string TraceThreadName(const Scenario& s, uint32_t thread, bool torn_down) {
+  if (thread < s.threads.size()) return s.threads[thread].name;
+  return torn_down ? "teardown" : "setup";
+}
+
+std::string FormatTraceEntry(const Scenario& s, const TraceEntry& e, bool torn_down) {
+  torn_down = torn_down || e.kind == TraceEntry::Kind::kTeardown;
+  const std::string who = TraceThreadName(s, e.thread, torn_down);
   switch (e.kind) {
     case TraceEntry::Kind::kDecision:
-      return "d " + who + " -> " + ThreadName(s, e.to) + " @" + e.site;
+      return "d " + who + " -> " + TraceThreadName(s, e.to, torn_down) + " @" + e.site;
     case TraceEntry::Kind::kThreadStart:
       return who + " start";
     case TraceEntry::Kind::kStepBegin:
@@ -87,11 +89,22 @@ std::string FormatTraceEntry(const Scenario& s, const TraceEntry& e) {
 
 std::string FormatTrace(const Scenario& s, const Trace& trace) {
   std::string out;
-  for (const TraceEntry& e : trace.entries) {
-    out += FormatTraceEntry(s, e);
+  for (const std::string& line : FormatTraceLines(s, trace)) {
+    out += line;
     out += '\n';
   }
   return out;
+}
+
+std::vector<std::string> FormatTraceLines(const Scenario& s, const Trace& trace) {
+  std::vector<std::string> lines;
+  lines.reserve(trace.entries.size());
+  bool torn_down = false;
+  for (const TraceEntry& e : trace.entries) {
+    torn_down = torn_down || e.kind == TraceEntry::Kind::kTeardown;
+    lines.push_back(FormatTraceEntry(s, e, torn_down));
+  }
+  return lines;
 }
 
 }  // namespace gcs

@@ -93,8 +93,7 @@ FailureReport MakeFailureReport(const ReportInput& in) {
   for (ObjectEntry& o : timeline.objects)
     o.named = named.count(o.id) != 0;
   r.histories = BuildHistories(s, trace, timeline, named);
-  for (const TraceEntry& e : trace.entries)
-    r.trace.push_back(FormatTraceEntry(s, e));
+  r.trace = FormatTraceLines(s, trace);
   r.threads = std::move(timeline.threads);
   r.steps = std::move(timeline.steps);
   r.objects = std::move(timeline.objects);

@@ -15,11 +15,6 @@ std::string VarName(const Scenario& s, VarId v) {
   return v < s.vars.size() ? s.vars[v].name : std::string("?");
 }
 
-std::string LaneName(const Scenario& s, uint32_t lane, bool torn_down) {
-  if (lane < s.threads.size()) return s.threads[lane].name;
-  return torn_down ? "teardown" : "setup";
-}
-
 class Builder {
  public:
   Builder(const Scenario& s, const Trace& trace) : s_(s), trace_(trace) {
@@ -255,10 +250,10 @@ std::vector<HistoryEntry> BuildHistories(const Scenario& scenario, const Trace& 
       h.obj = obj;
       h.trace_index = i;
       h.column = column;
-      h.thread = LaneName(scenario, e.thread, torn_down);
+      h.thread = TraceThreadName(scenario, e.thread, torn_down);
       h.step = e.thread < scenario.threads.size() ? step : -1;
       h.what = std::move(what);
-      h.text = FormatTraceEntry(scenario, e);
+      h.text = FormatTraceEntry(scenario, e, torn_down);
       out.push_back(std::move(h));
     }
   }

@@ -68,7 +68,7 @@ TEST(EngineTest, RunsEveryStepAndTearsDownTheFixedCoreToNothing) {
   int ends = 0;
   for (const TraceEntry& t : e.trace.entries) {
     if (t.kind == TraceEntry::Kind::kStepEnd) {
-      EXPECT_TRUE(t.error.empty()) << FormatTraceEntry(s, t);
+      EXPECT_TRUE(t.error.empty()) << FormatTraceEntry(s, t, /*torn_down=*/false);
       ++ends;
     }
   }
@@ -142,12 +142,35 @@ TEST(EngineTest, ADropWhileAnotherThreadUsesTheValueWaitsForThatStep) {
       ASSERT_EQ(n, 1);
     for (const TraceEntry& t : e.trace.entries) {
       ASSERT_FALSE(t.kind == TraceEntry::Kind::kStepEnd && !t.error.empty())
-          << FormatTraceEntry(s, t);
+          << FormatTraceEntry(s, t, /*torn_down=*/false);
       if (t.kind == TraceEntry::Kind::kDiscard && t.thread == 1) ++deferred;
     }
     EXPECT_TRUE(e.live_after_teardown.empty());
   }
   EXPECT_GT(deferred, 0) << "some schedule should have t2 let go of the value t1 dropped";
+}
+
+// The runtime's own thread builds the VMs before the scenario's threads run and lets go of the
+// variables after them: its lines say which ("setup" before the teardown entry, "teardown" after).
+TEST(EngineTest, TheTraceNamesTheRuntimesThreadSetupBeforeTeardownAndTeardownAfter) {
+  Scenario s = Load(kRefpool);
+  CoreTarget target;
+  Engine engine(target);
+  auto rr = Strategy("round-robin");
+  const std::vector<std::string> lines = FormatTraceLines(s, engine.Run(s, {}, *rr, 1, {}).trace);
+  const auto teardown = std::find(lines.begin(), lines.end(), "teardown");
+  ASSERT_NE(teardown, lines.end());
+  ASSERT_FALSE(lines.empty());
+  EXPECT_EQ(lines.front().rfind("setup ", 0), 0u) << lines.front();  // VM 0's construction
+  int setup = 0, after = 0;
+  for (auto it = lines.begin(); it != lines.end(); ++it) {
+    const bool early = it < teardown;
+    EXPECT_EQ(it->rfind(early ? "teardown " : "setup ", 0), std::string::npos) << *it;
+    setup += early && it->rfind("setup ", 0) == 0;
+    after += !early && it->rfind("teardown ", 0) == 0;
+  }
+  EXPECT_GT(setup, 0);
+  EXPECT_GT(after, 0);  // the discards of obj and c
 }
 
 TEST(EngineTest, SameSeedSameTraceForEveryDeterministicStrategy) {
@@ -294,7 +317,7 @@ TEST(EngineTest, VmStepsBeforeTheVmExistsAreSkipped) {
   std::vector<std::string> lines;
   for (const TraceEntry& t : e.trace.entries) {
     if (t.kind == TraceEntry::Kind::kStepSkipped || t.kind == TraceEntry::Kind::kStepEnd) {
-      lines.push_back(FormatTraceEntry(s, t));
+      lines.push_back(FormatTraceEntry(s, t, /*torn_down=*/false));
     }
   }
   EXPECT_EQ(lines, (std::vector<std::string>{"t step 0 skipped: vm does not exist yet",

@@ -895,13 +895,15 @@ class TraceTee final : public ExecutionObserver {
  public:
   TraceTee(const Scenario& s, int fd) : scenario_(s), fd_(fd) {}
   void OnEntry(const TraceEntry& e) override {
-    const std::string line = FormatTraceEntry(scenario_, e) + "\n";
+    torn_down_ = torn_down_ || e.kind == TraceEntry::Kind::kTeardown;
+    const std::string line = FormatTraceEntry(scenario_, e, torn_down_) + "\n";
     GCS_CHECK(write(fd_, line.data(), line.size()) > 0);
   }
 
  private:
   const Scenario& scenario_;
   int fd_;
+  bool torn_down_ = false;
 };
 
 struct ChildRun {
