@@ -1,13 +1,21 @@
 // gcstress cli — `gcstress import-crash FILE`: a scenario_fuzzer crash input, decoded and run
 // again, written as a repro that `gcstress replay` reproduces.
+#include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <iterator>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
 
 #include "harness/cli/commands.h"
+#include "harness/cli/duration.h"
 #include "harness/cli/report_output.h"
+#include "harness/fuzzing/byte_strategy.h"
 #include "harness/fuzzing/fuzz_executor.h"
 #include "harness/fuzzing/fuzz_faults.h"
+#include "harness/runner/isolated_replay.h"
 #include "harness/runner/report_dir.h"
 #include "harness/runner/repro_replay.h"
 
@@ -39,6 +47,45 @@ std::string JoinFaults(const std::vector<std::string>& faults) {
   return out;
 }
 
+// The fuzz case run once, as scenario_fuzzer ran it. In a child process unless --no-fork, so that
+// what only a sanitizer sees (the asan preset's build) or a crash becomes the verdict, with the
+// schedule up to it, instead of ending gcstress. Errors: the child could not run.
+Expected<FuzzRun> RunCase(FuzzExecutor& executor, const FuzzCase& fuzz_case, bool no_fork,
+                          std::chrono::milliseconds step_timeout) {
+  if (no_fork) return executor.Run(fuzz_case);
+  ReExecution what;
+  what.scenario = &fuzz_case.scenario;
+  what.faults = executor.faults();
+  what.schedule.seed = FuzzExecutionSeed();
+  what.strategy = [&fuzz_case] { return std::make_unique<ByteStrategy>(fuzz_case.schedule_bytes); };
+  FuzzRun run;
+  const std::optional<std::string> error = ReExecuteIsolated(
+      NamedTarget(kFuzzTarget), what, 1, step_timeout, [&](uint64_t, ReExecutionResult&& r) {
+        run.execution = std::move(r.run.execution);
+        run.execution.trace.entries.clear();  // its strings live in r.trace_strings
+        run.verdict = std::move(r.run.verdict);
+      });
+  if (error) return InputError{"<child process>", "", *error};
+  return run;
+}
+
+// The repro replayed on a fresh target (in a child unless --no-fork): true if it reproduces.
+Expected<bool> Replays(const Repro& repro, bool no_fork, std::chrono::milliseconds step_timeout) {
+  auto good = [](const ReplayResult& r) { return r.matches && !r.diverged_at; };
+  if (no_fork) {
+    Expected<std::unique_ptr<Target>> target = MakeTarget(repro.target);
+    if (!target) return target.error();
+    Executor replayer(std::move(target).value(), OracleOptions{});
+    return good(ReplayRepro(replayer, repro));
+  }
+  bool ok = false;
+  const std::optional<std::string> error =
+      ReplayReproIsolated(NamedTarget(repro.target), repro, 1, step_timeout,
+                          [&](uint64_t, ReplayResult&& r) { ok = good(r); });
+  if (error) return InputError{"<child process>", "", *error};
+  return ok;
+}
+
 }  // namespace
 
 ExitCode ImportCrashCommand(const Invocation& inv) {
@@ -53,10 +100,18 @@ ExitCode ImportCrashCommand(const Invocation& inv) {
     PrintError(InputError{"<flag>", "--fault", faults.error().message});
     return ExitCode::kBadInput;
   }
+  Expected<std::chrono::milliseconds> step_timeout =
+      ParseDuration(inv.flags.step_timeout, "--step-timeout");
+  if (PrintIfError(step_timeout)) return ExitCode::kBadInput;
   FuzzExecutor executor(std::move(target).value(), *faults);
   const FuzzCase fuzz_case =
       DecodeFuzzInput(bytes->data(), bytes->size(), executor.decode_options());
-  const FuzzRun run = executor.Run(fuzz_case);
+  const Expected<FuzzRun> ran = RunCase(executor, fuzz_case, inv.flags.no_fork, *step_timeout);
+  if (!ran) {
+    PrintError("import-crash: internal error: " + ran.error().Format());
+    return ExitCode::kInternalError;
+  }
+  const FuzzRun& run = *ran;
   if (!run.verdict) {
     std::string why =
         "decodes to scenario " + fuzz_case.scenario.name + ", which passes under [" +
@@ -75,11 +130,12 @@ ExitCode ImportCrashCommand(const Invocation& inv) {
   const Repro repro = executor.MakeRepro(fuzz_case, run);
 
   // A repro file that does not replay is worse than none: replay it on a fresh target first.
-  Expected<std::unique_ptr<Target>> replay_target = MakeTarget(repro.target);
-  if (PrintIfError(replay_target)) return ExitCode::kBadInput;
-  Executor replayer(std::move(replay_target).value(), OracleOptions{});
-  const ReplayResult check = ReplayRepro(replayer, repro);
-  if (!check.matches || check.diverged_at) {
+  const Expected<bool> replays = Replays(repro, inv.flags.no_fork, *step_timeout);
+  if (!replays) {
+    PrintError("import-crash: internal error: " + replays.error().Format());
+    return ExitCode::kInternalError;
+  }
+  if (!*replays) {
     PrintError("import-crash: internal error: the repro of " + path + " does not replay to " +
                repro.verdict.Signature());
     return ExitCode::kInternalError;
@@ -98,10 +154,10 @@ ExitCode ImportCrashCommand(const Invocation& inv) {
               repro.verdict.Signature().c_str(), repro.verdict.message.c_str(),
               FormatLocation(repro.scenario, repro.verdict).c_str());
   std::printf(
-      "  scenario %s: %zu steps, %zu threads; schedule: %zu decisions (%zu of %zu "
-      "schedule bytes used)\n",
+      "  scenario %s: %zu steps, %zu threads; schedule: %zu decisions (the input has %zu "
+      "schedule bytes)\n",
       repro.scenario.name.c_str(), repro.scenario.TotalSteps(), repro.scenario.threads.size(),
-      repro.schedule.decisions.size(), run.schedule_bytes_used, fuzz_case.schedule_bytes.size());
+      repro.schedule.decisions.size(), fuzz_case.schedule_bytes.size());
   std::printf("  repro: %s\n  replay: gcstress replay %s\n", out_path.c_str(), out_path.c_str());
   std::fflush(stdout);
   return ExitCodeForVerdict(repro.verdict);

@@ -4,6 +4,7 @@
 
 #include <cstdio>
 #include <exception>
+#include <optional>
 #include <string>
 
 #include "harness/cli/commands.h"
@@ -27,6 +28,24 @@ std::string ThingsList() {
   for (const std::string& t : ListableThings())
     out += (out.empty() ? "" : "|") + t;
   return out;
+}
+
+// The first argument after the subcommand (argv[1]) that is written as a flag but is none of the
+// subcommand's. CLI11 reports one only after counting positionals, so that `import-crash -o x FILE`
+// would come out as "FILE: At Most 1 required but received 2". Values of the subcommand's own
+// options are skipped, so a value may start with '-'; so may anything after "--".
+std::optional<std::string> UnknownFlag(CLI::App& sub, int argc, char** argv) {
+  for (int i = 2; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg == "--") break;
+    if (arg.size() < 2 || arg[0] != '-') continue;
+    const size_t eq = arg.find('=');
+    const std::string name = arg.substr(0, eq);
+    const CLI::Option* option = sub.get_option_no_throw(name);
+    if (option == nullptr) return name;
+    if (eq == std::string::npos && option->get_type_size() > 0) ++i;  // its value
+  }
+  return std::nullopt;
 }
 
 int Main(int argc, char** argv) {
@@ -100,6 +119,15 @@ int Main(int argc, char** argv) {
         InputError{"<command line>", "",
                    "unknown subcommand \"" + std::string(argv[1]) + "\" (known: " + known + ")"});
     return static_cast<int>(ExitCode::kBadInput);
+  }
+  for (const Subcommand& s : subs) {
+    if (argc < 2 || s.app->get_name() != argv[1] || s.app->get_allow_extras()) continue;
+    if (std::optional<std::string> flag = UnknownFlag(*s.app, argc, argv)) {
+      PrintError(InputError{"<command line>", "",
+                            "unknown flag " + *flag + " for " + s.app->get_name() +
+                                " (see gcstress " + s.app->get_name() + " --help)"});
+      return static_cast<int>(ExitCode::kBadInput);
+    }
   }
   try {
     app.parse(argc, argv);

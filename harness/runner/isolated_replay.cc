@@ -46,9 +46,14 @@ int ReExecuteInChild(MessageSink& sink, PageRegion& region, const TargetFactory&
     JudgedExecution run;
     std::optional<size_t> diverged;
     try {
-      run = what.free_mode
-                ? ex.Execute(*what.scenario, what.faults, **unused, what.schedule.seed, options)
-                : ex.Replay(*what.scenario, what.faults, what.schedule, options, &diverged);
+      if (what.free_mode) {
+        run = ex.Execute(*what.scenario, what.faults, **unused, what.schedule.seed, options);
+      } else if (what.strategy) {
+        const std::unique_ptr<sched::Strategy> strategy = what.strategy();
+        run = ex.Execute(*what.scenario, what.faults, *strategy, what.schedule.seed, options);
+      } else {
+        run = ex.Replay(*what.scenario, what.faults, what.schedule, options, &diverged);
+      }
     } catch (const std::exception& e) {
       SendError(sink, k, std::string("the re-execution threw: ") + e.what());
       return 0;

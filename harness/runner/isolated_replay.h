@@ -24,6 +24,11 @@ struct ReExecution {
   bool free_mode = false;
   uint32_t yield_per_mille = 0;
   sched::Schedule schedule;  // free mode: only its seed is used
+  // Deterministic mode: when set, a first execution rather than a re-execution — it runs under a
+  // fresh strategy from this (with seed schedule.seed) instead of following schedule's decisions.
+  // Made in the child, so it may refer to the caller's memory. (import-crash: a fuzz case's
+  // byte-steered strategy, whose schedule exists only once it has run.)
+  std::function<std::unique_ptr<sched::Strategy>()> strategy;
 };
 
 struct ReExecutionResult {

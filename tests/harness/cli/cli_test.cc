@@ -399,7 +399,12 @@ TEST_F(CliTest, BadInputIsOneLineAndExitCode2) {
        "bench, zoo, triage, gen, minimize, import-crash, export-corpus)"},
       {{"run"}, "<command line>: run needs SCENARIO files or --generate N"},
       {{"run", calm, "--frob"},
-       "<command line>: The following argument was not expected: --frob (see gcstress --help)"},
+       "<command line>: unknown flag --frob for run (see gcstress run --help)"},
+      {{"run", "--frob=1", calm},
+       "<command line>: unknown flag --frob for run (see gcstress run --help)"},
+      // Not a miscounted FILE: -o is no flag of import-crash (--out is).
+      {{"import-crash", "-o", "x.json", calm},
+       "<command line>: unknown flag -o for import-crash (see gcstress import-crash --help)"},
       {{"run", calm, "--strategy", "nope"},
        "<flag>: --strategy: unknown strategy \"nope\" (known: pct, random, round-robin, dfs, "
        "replay)"},
@@ -441,7 +446,7 @@ TEST_F(CliTest, BadInputIsOneLineAndExitCode2) {
        "<command line>: SCENARIO: At Most 1 required but received 2 (see gcstress --help)"},
       {{"loop", calm, "--iterations", "5"}, "<command line>: ..."},
       {{"check", calm, "--fault", "refpool-deferred-incref"},
-       "<command line>: The following argument..."},
+       "<command line>: unknown flag --fault for check (see gcstress check --help)"},
       {{"zoo", "--bench", "--bench-seeds", "0"}, "<flag>: --bench-seeds: must be positive"},
       {{"zoo", "--bench", "--bench-budget", "0"}, "<flag>: --bench-budget: must be positive"},
       {{"zoo", "--bench", "--bench-yield-per-mille", "1001"},
