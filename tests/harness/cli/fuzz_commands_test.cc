@@ -143,14 +143,19 @@ TEST_F(FuzzCommandsTest, LoopMinimizesTheReproItWrites) {
 
 // --- import-crash ------------------------------------------------------------------------------
 
+// The search's inputs, in order: the generator's scenario of `seed` and some schedule bytes.
+constexpr uint64_t kCandidates = 20000;
+std::vector<uint8_t> Candidate(const FuzzExecutor& ex, uint64_t seed) {
+  const std::vector<uint8_t> schedule(static_cast<size_t>(seed % 97),
+                                      static_cast<uint8_t>(seed * 31));
+  return EncodeFuzzInput(seed, std::nullopt, ex.decode_options(), schedule);
+}
+
 // A scenario_fuzzer input that fails under `fault`, found the way libFuzzer would (from bytes).
 std::vector<uint8_t> FindCrashInput(const std::string& fault) {
   FuzzExecutor ex(std::make_unique<CoreTarget>(), {fault});
-  for (uint64_t seed = 1; seed < 20000; ++seed) {
-    const std::vector<uint8_t> schedule(static_cast<size_t>(seed % 97),
-                                        static_cast<uint8_t>(seed * 31));
-    const std::vector<uint8_t> bytes =
-        EncodeFuzzInput(seed, std::nullopt, ex.decode_options(), schedule);
+  for (uint64_t seed = 1; seed < kCandidates; ++seed) {
+    const std::vector<uint8_t> bytes = Candidate(ex, seed);
     const FuzzCase c = DecodeFuzzInput(bytes.data(), bytes.size(), ex.decode_options());
     if (ex.Run(c).verdict) return bytes;
   }
@@ -194,11 +199,8 @@ std::vector<uint8_t> FindInputThatKills(const std::string& fault, const std::str
   const pid_t pid = fork();
   if (pid == 0) {
     FuzzExecutor ex(std::make_unique<CoreTarget>(), {fault});
-    for (uint64_t seed = 1; seed < 20000; ++seed) {
-      const std::vector<uint8_t> schedule(static_cast<size_t>(seed % 97),
-                                          static_cast<uint8_t>(seed * 31));
-      const std::vector<uint8_t> bytes =
-          EncodeFuzzInput(seed, std::nullopt, ex.decode_options(), schedule);
+    for (uint64_t seed = 1; seed < kCandidates; ++seed) {
+      const std::vector<uint8_t> bytes = Candidate(ex, seed);
       {
         std::ofstream out(path, std::ios::binary | std::ios::trunc);
         out.write(reinterpret_cast<const char*>(bytes.data()),
