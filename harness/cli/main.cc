@@ -109,23 +109,23 @@ int Main(int argc, char** argv) {
 
   // CLI11 would call an unknown subcommand a missing one; name it instead.
   std::string known;
-  bool is_subcommand = false;
+  const Subcommand* named = nullptr;  // the one argv[1] names
   for (const Subcommand& s : subs) {
     known += (known.empty() ? "" : ", ") + s.app->get_name();
-    is_subcommand = is_subcommand || (argc > 1 && s.app->get_name() == argv[1]);
+    if (argc > 1 && s.app->get_name() == argv[1]) named = &s;
   }
-  if (argc > 1 && argv[1][0] != '-' && !is_subcommand) {
+  if (argc > 1 && argv[1][0] != '-' && named == nullptr) {
     PrintError(
         InputError{"<command line>", "",
                    "unknown subcommand \"" + std::string(argv[1]) + "\" (known: " + known + ")"});
     return static_cast<int>(ExitCode::kBadInput);
   }
-  for (const Subcommand& s : subs) {
-    if (argc < 2 || s.app->get_name() != argv[1] || s.app->get_allow_extras()) continue;
-    if (std::optional<std::string> flag = UnknownFlag(*s.app, argc, argv)) {
-      PrintError(InputError{"<command line>", "",
-                            "unknown flag " + *flag + " for " + s.app->get_name() +
-                                " (see gcstress " + s.app->get_name() + " --help)"});
+  if (named != nullptr && !named->app->get_allow_extras()) {
+    if (std::optional<std::string> flag = UnknownFlag(*named->app, argc, argv)) {
+      const std::string& name = named->app->get_name();
+      PrintError(InputError{
+          "<command line>", "",
+          "unknown flag " + *flag + " for " + name + " (see gcstress " + name + " --help)"});
       return static_cast<int>(ExitCode::kBadInput);
     }
   }

@@ -50,7 +50,6 @@ std::string TraceThreadName(const Scenario& s, uint32_t thread, bool torn_down) 
 }
 
 std::string FormatTraceEntry(const Scenario& s, const TraceEntry& e, bool torn_down) {
-  torn_down = torn_down || e.kind == TraceEntry::Kind::kTeardown;
   const std::string who = TraceThreadName(s, e.thread, torn_down);
   switch (e.kind) {
     case TraceEntry::Kind::kDecision:

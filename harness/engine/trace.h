@@ -54,9 +54,9 @@ std::string_view TraceKindName(TraceEntry::Kind kind);
 //   t1   incref #7 vm0 value=2 @runtime.clone
 //   t1 step 2 ok -> c=#7
 //   t1 step 3 skipped: c unbound
-// `torn_down`: whether the trace's kTeardown entry came before this one. The runtime's own
-// thread (index threads.size()) is "setup" before it (the target building its VMs) and
-// "teardown" from it on.
+// `torn_down`: whether the trace has reached its kTeardown entry (at or before this one). The
+// runtime's own thread (index threads.size()) is "setup" before it (the target building its VMs)
+// and "teardown" from it on.
 std::string FormatTraceEntry(const Scenario& scenario, const TraceEntry& entry, bool torn_down);
 std::string FormatTrace(const Scenario& scenario, const Trace& trace);
 // FormatTraceEntry of every entry, in order.

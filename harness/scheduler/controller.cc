@@ -92,12 +92,8 @@ ExecutionResult Controller::Run(uint32_t n, std::span<const bool> start_enabled,
   GCS_CHECK(start_enabled.empty() || start_enabled.size() == n);
   EnsurePool(n);
 
-  if (recording_) {
-    recording_->Rebind(strategy);
-  } else {
-    recording_.emplace(strategy);
-  }
-  recording_->BeginExecution(seed, n);
+  recording_.Rebind(strategy);
+  recording_.BeginExecution(seed, n);
   threads_.assign(n, ThreadSlot{});
   runnable_.clear();
   runnable_.reserve(n);
@@ -124,9 +120,9 @@ ExecutionResult Controller::Run(uint32_t n, std::span<const bool> start_enabled,
   result.outcome = outcome_;
   result.blocked = std::move(blocked_);
   result.points = Progress() - progress_at_start_;
-  recording_->OnExecutionPoints(result.points);
-  result.strategy_exhausted = !recording_->EndExecution();
-  result.schedule = recording_->TakeSchedule();
+  recording_.OnExecutionPoints(result.points);
+  result.strategy_exhausted = !recording_.EndExecution();
+  result.schedule = recording_.TakeSchedule();
   GCS_CHECK(result.schedule.decisions.size() == position);
   body_ = nullptr;
   blocked_.clear();
@@ -192,7 +188,7 @@ ThreadIndex Controller::Decide(ThreadIndex from, bool from_runnable, const char*
   ThreadIndex next = runnable_.front();
   if (runnable_.size() >= 2) {
     const uint32_t lane = from == kNoThread ? 0 : from;  // the deciding thread's own log
-    next = recording_->NextThreadAt(position++, lane, runnable_, from, from_runnable);
+    next = recording_.NextThreadAt(position++, lane, runnable_, from, from_runnable);
   }
   if (listener_ != nullptr) {
     listener_->OnDecision(Progress() - progress_at_start_, site, from, next);
@@ -278,7 +274,7 @@ ThreadIndex Controller::Current() const {
 
 uint64_t Controller::NextU64() {
   Worker& self = CheckRunning();
-  return recording_->NextU64At(self.position++, self.index);
+  return recording_.NextU64At(self.position++, self.index);
 }
 
 void Controller::Abort() {

@@ -7,7 +7,6 @@
 #include <exception>
 #include <functional>
 #include <memory>
-#include <optional>
 #include <span>
 #include <vector>
 
@@ -176,9 +175,9 @@ class Controller final : public core::SchedHooks {
   // Execution state. Touched only by the thread holding the baton — the running thread, or the
   // Run() caller between executions; the handoff's release/acquire orders it, no lock needed.
   bool aborting_ = false;
-  // Made by the first Run and rebound to each later Run's strategy, so that its lanes' buffers
-  // carry over from execution to execution.
-  std::optional<RecordingStrategy> recording_;
+  // Rebound to each Run's strategy, so that its lanes' buffers carry over from execution to
+  // execution.
+  RecordingStrategy recording_;
   std::vector<ThreadSlot> threads_;
   std::vector<ThreadIndex> runnable_;  // the kRunnable threads, ascending (kept by SetState)
   const std::function<void(ThreadIndex)>* body_ = nullptr;

@@ -29,6 +29,8 @@ namespace gcs::sched {
 class RecordingStrategy final : public Strategy {
  public:
   explicit RecordingStrategy(Strategy& inner) : inner_(&inner), lanes_(1) {}
+  // Records for no strategy until Rebind.
+  RecordingStrategy() : inner_(nullptr), lanes_(1) {}
 
   // Records for `inner` from now on; the lanes keep their buffers (one recorder serves every
   // execution of a controller).
