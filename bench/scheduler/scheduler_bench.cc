@@ -3,7 +3,8 @@
 // DESIGN.md §9: the Controller's handoffs per second must be at least 50% of a raw ping-pong over
 // the same HandoffSlot, measured in the same run. Both count one handoff each time control passes
 // from one thread to the other; both use wall-clock time, since the measuring thread spends most
-// of it waiting.
+// of it waiting. The controller runs both ways (/0 os-threads: that comparison; /1 fibers: what
+// a target without per-thread state, the core, gets).
 #include <benchmark/benchmark.h>
 
 #include <atomic>
@@ -53,7 +54,9 @@ BENCHMARK(BM_RawPingPong)->UseRealTime();
 // Two threads under round-robin, each doing Point() in a loop: every point is a decision (two
 // runnable threads) and a handoff. Each iteration is one execution, setup and recording included.
 void BM_ControllerHandoff(benchmark::State& state) {
-  Controller controller;
+  const auto threading = static_cast<Threading>(state.range(0));
+  state.SetLabel(ThreadingName(threading));
+  Controller controller{threading};
   RoundRobinStrategy round_robin;
   const std::function<void(ThreadIndex)> body = [&](ThreadIndex) {
     for (int i = 0; i < kHandoffsPerIteration / 2; ++i)
@@ -66,12 +69,14 @@ void BM_ControllerHandoff(benchmark::State& state) {
   }
   SetRate(state);
 }
-BENCHMARK(BM_ControllerHandoff)->UseRealTime();
+BENCHMARK(BM_ControllerHandoff)->Arg(0)->Arg(1)->UseRealTime();
 
 // One thread: a point with nobody else runnable decides nothing and hands off nothing — the cost
 // every schedule point adds to single-threaded steps (§9: >= 2M steps/s on the core target).
 void BM_ControllerPointNoHandoff(benchmark::State& state) {
-  Controller controller;
+  const auto threading = static_cast<Threading>(state.range(0));
+  state.SetLabel(ThreadingName(threading));
+  Controller controller{threading};
   RoundRobinStrategy round_robin;
   const std::function<void(ThreadIndex)> body = [&](ThreadIndex) {
     for (int i = 0; i < kHandoffsPerIteration; ++i)
@@ -82,7 +87,7 @@ void BM_ControllerPointNoHandoff(benchmark::State& state) {
   state.counters["points/s"] = benchmark::Counter(
       static_cast<double>(state.iterations()) * kHandoffsPerIteration, benchmark::Counter::kIsRate);
 }
-BENCHMARK(BM_ControllerPointNoHandoff)->UseRealTime();
+BENCHMARK(BM_ControllerPointNoHandoff)->Arg(0)->Arg(1)->UseRealTime();
 
 }  // namespace
 }  // namespace gcs::sched

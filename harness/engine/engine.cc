@@ -101,7 +101,11 @@ struct Engine::Context {
   std::unique_ptr<std::atomic<bool>[]> started;
 };
 
-Engine::Engine(Target& target) : target_(target) {}
+Engine::Engine(Target& target)
+    : Engine(target,
+             target.NeedsOsThreads() ? sched::Threading::kOsThreads : sched::Threading::kFibers) {}
+Engine::Engine(Target& target, sched::Threading threading)
+    : target_(target), controller_(threading) {}
 Engine::~Engine() = default;
 
 void Engine::LetGo(Context& ctx, uint32_t thread, const VarTable::Released& released) {

@@ -52,7 +52,10 @@ inline constexpr const char* kStepPointSite = "engine.step";
 
 class Engine {
  public:
+  // Scenario threads run as fibers if the target allows it (Target::NeedsOsThreads), else on OS
+  // threads; the second form chooses (tests compare the two).
   explicit Engine(Target& target);
+  Engine(Target& target, sched::Threading threading);
   ~Engine();
   Engine(const Engine&) = delete;
   Engine& operator=(const Engine&) = delete;

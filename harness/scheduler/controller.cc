@@ -9,10 +9,10 @@
 
 namespace gcs::sched {
 
-// A pool thread. Worker w runs thread index w of every execution; it waits on `slot` both
-// between executions (in WorkerLoop) and while parked inside a hook (in ParkUntilDispatched).
-// The controller grants the slot exactly when it makes this thread the running one (or at
-// shutdown), so one slot serves both places.
+// A pool thread or fiber. Worker w runs thread index w of every execution; it waits for the
+// baton both between executions (in WorkerLoop) and while parked inside a hook (in
+// ParkUntilDispatched). The controller passes it the baton exactly when it makes this thread the
+// running one (or, for an OS thread, at shutdown), so one slot serves both places.
 struct Controller::Worker {
   // Written only by this worker's own thread (points is also read by watchdogs).
   Controller* controller = nullptr;
@@ -20,8 +20,9 @@ struct Controller::Worker {
   bool holds_baton = false;         // this thread is the running one
   uint64_t position = 0;            // while holding the baton: next schedule position
   std::atomic<uint64_t> points{0};  // hooks passed, over the controller's lifetime
-  HandoffSlot slot;                 // its own 128-byte block (alignas)
-  std::thread thread;
+  HandoffSlot slot;                 // kOsThreads: its own 128-byte block (alignas)
+  std::thread thread;               // kOsThreads
+  std::unique_ptr<Fiber> fiber;     // kFibers
 };
 
 thread_local Controller::Worker* Controller::current_worker_ = nullptr;
@@ -38,29 +39,67 @@ const char* OutcomeName(ExecutionResult::Outcome outcome) {
   return "?";
 }
 
-Controller::Controller() = default;
+const char* ThreadingName(Threading threading) {
+  return threading == Threading::kFibers ? "fibers" : "os-threads";
+}
+
+Controller::Controller(Threading threading) : threading_(threading) {}
 
 Controller::~Controller() {
   GCS_CHECK_MSG(!in_run_.load(), "Controller destroyed during Run");
-  // Every worker is idle in WorkerLoop's Await; the grant publishes shutdown_ to it.
-  shutdown_ = true;
+  ClearPool();
+}
+
+void Controller::ClearPool() {
   const uint32_t size = pool_size_.load();
+  if (threading_ == Threading::kOsThreads) {
+    // Every worker is idle in WorkerLoop's Await; the grant publishes shutdown_ to it.
+    shutdown_ = true;
+    for (uint32_t i = 0; i < size; ++i)
+      workers_[i]->slot.Grant();
+    for (uint32_t i = 0; i < size; ++i)
+      workers_[i]->thread.join();
+  }
+  // A fiber between executions is suspended in WorkerLoop with nothing on its stack to destroy,
+  // so it is simply dropped.
+  pool_size_.store(0);
   for (uint32_t i = 0; i < size; ++i)
-    workers_[i]->slot.Grant();
-  for (uint32_t i = 0; i < size; ++i)
-    workers_[i]->thread.join();
+    workers_[i].reset();
+  caller_fiber_.reset();
 }
 
 void Controller::EnsurePool(uint32_t n) {
+  if (threading_ == Threading::kFibers) {
+    // A fiber runs only on the thread it was made on; a Run from another thread gets a new pool.
+    if (caller_fiber_ != nullptr && fiber_thread_ != std::this_thread::get_id()) ClearPool();
+    if (caller_fiber_ == nullptr) {
+      caller_fiber_ = std::make_unique<Fiber>();
+      fiber_thread_ = std::this_thread::get_id();
+    }
+  }
   for (uint32_t i = pool_size_.load(std::memory_order_relaxed); i < n; ++i) {
     auto worker = std::make_unique<Worker>();
     worker->controller = this;
     worker->index = i;
     Worker* raw = worker.get();
     workers_[i] = std::move(worker);
-    raw->thread = std::thread([this, raw] { WorkerLoop(*raw); });
+    if (threading_ == Threading::kOsThreads) {
+      raw->thread = std::thread([this, raw] { WorkerLoop(*raw, raw->slot.Await()); });
+    } else {
+      raw->fiber = std::make_unique<Fiber>(kFiberStackBytes, &Controller::FiberEntry, raw);
+    }
     pool_size_.store(i + 1, std::memory_order_release);  // publishes workers_[i] to Progress()
   }
+}
+
+void Controller::FiberEntry(void* worker) {
+  auto& self = *static_cast<Worker*>(worker);
+  Controller& controller = *self.controller;
+  // Arrived by the first switch to this fiber: take the grant that caused it.
+  GCS_CHECK(controller.granted_ && controller.grant_to_ == &self);
+  controller.granted_ = false;
+  current_worker_ = &self;
+  controller.WorkerLoop(self, controller.grant_position_);
 }
 
 uint64_t Controller::Progress() const {
@@ -72,11 +111,10 @@ uint64_t Controller::Progress() const {
   return total;
 }
 
-void Controller::WorkerLoop(Worker& worker) {
+void Controller::WorkerLoop(Worker& worker, uint64_t first_position) {
   current_worker_ = &worker;
-  for (;;) {
-    worker.position = worker.slot.Await();
-    if (shutdown_) return;
+  for (uint64_t position = first_position; !shutdown_; position = AwaitBaton(&worker)) {
+    worker.position = position;
     worker.holds_baton = true;
     RunBody(worker);
     // RunBody passed the baton on; from here until the next grant this thread must not touch
@@ -113,7 +151,7 @@ ExecutionResult Controller::Run(uint32_t n, std::span<const bool> start_enabled,
   const ThreadIndex first = Decide(kNoThread, /*from_runnable=*/false, "start", position);
   if (first != kNoThread) {
     Dispatch(first, position);
-    position = caller_.Await();
+    position = AwaitBaton(nullptr);
   }
 
   ExecutionResult result;
@@ -154,7 +192,7 @@ void Controller::RunBody(Worker& worker) {
       return ContinueTeardown(worker.position);
     }
   }
-  PassBaton(caller_, worker.position);  // every started thread finished: complete
+  PassBaton(nullptr, worker.position);  // every started thread finished: complete
 }
 
 Controller::Worker& Controller::CheckRunning() const {
@@ -201,16 +239,37 @@ void Controller::Dispatch(ThreadIndex thread, uint64_t position) {
   GCS_CHECK(slot.state == ThreadState::kRunnable ||
             (aborting_ && slot.started && slot.state == ThreadState::kBlocked));
   if (!slot.started) slot.started = true;  // written once: keep the line clean on later switches
-  PassBaton(workers_[thread]->slot, position);
+  PassBaton(workers_[thread].get(), position);
 }
 
-void Controller::PassBaton(HandoffSlot& to, uint64_t position) {
+void Controller::PassBaton(Worker* to, uint64_t position) {
   if (Worker* self = current_worker_) self->holds_baton = false;
-  to.Grant(position);  // last access: the granted thread owns the state now
+  if (threading_ == Threading::kFibers) {
+    GCS_CHECK(!granted_);
+    granted_ = true;
+    grant_to_ = to;
+    grant_position_ = position;
+    return;
+  }
+  // Last access: the granted thread owns the state now.
+  (to != nullptr ? to->slot : caller_).Grant(position);
+}
+
+uint64_t Controller::AwaitBaton(Worker* self) {
+  if (threading_ == Threading::kOsThreads) return (self != nullptr ? self->slot : caller_).Await();
+  GCS_CHECK(granted_);
+  Fiber& from = self != nullptr ? *self->fiber : *caller_fiber_;
+  Fiber& to = grant_to_ != nullptr ? *grant_to_->fiber : *caller_fiber_;
+  if (&from != &to) Fiber::Switch(from, to);
+  // Resumed (or never left: the baton came straight back): take our grant.
+  GCS_CHECK(granted_ && grant_to_ == self);
+  granted_ = false;
+  current_worker_ = self;
+  return grant_position_;
 }
 
 void Controller::ParkUntilDispatched(Worker& worker) {
-  worker.position = worker.slot.Await();
+  worker.position = AwaitBaton(&worker);
   worker.holds_baton = true;
   // If it was the teardown that resumed us, unwind.
   if (aborting_) ThrowAbortedUnlessUnwinding();
@@ -305,7 +364,7 @@ void Controller::ContinueTeardown(uint64_t position) {
     const ThreadSlot& slot = threads_[t];
     if (slot.started && slot.state != ThreadState::kFinished) return Dispatch(t, position);
   }
-  PassBaton(caller_, position);
+  PassBaton(nullptr, position);
 }
 
 }  // namespace gcs::sched

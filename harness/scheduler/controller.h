@@ -8,9 +8,11 @@
 #include <functional>
 #include <memory>
 #include <span>
+#include <thread>
 #include <vector>
 
 #include "core/sched_hooks.h"
+#include "harness/scheduler/fiber.h"
 #include "harness/scheduler/handoff.h"
 #include "harness/scheduler/recording_strategy.h"
 #include "harness/scheduler/schedule.h"
@@ -20,12 +22,20 @@ namespace gcs::sched {
 
 // The deterministic executor.
 //
-// Each thread of the program runs on a real OS thread taken from a pool (so thread-local state in
-// real targets behaves), but exactly one of them runs at any moment: the others are parked on
-// their HandoffSlot. A running thread gives up control only at a hook — Point, Wait, or the end
-// of its body — and there the controller picks who runs next (asking the strategy iff two or more
-// threads are runnable) and passes the baton. Every decision therefore depends only on the
-// strategy, its seed and what the bodies do; OS timing can delay a handoff but never change it.
+// Exactly one thread of the program runs at any moment; the others are parked. A running thread
+// gives up control only at a hook — Point, Wait, or the end of its body — and there the
+// controller picks who runs next (asking the strategy iff two or more threads are runnable) and
+// passes the baton. Every decision therefore depends only on the strategy, its seed and what the
+// bodies do; how a thread is parked and resumed can delay a handoff but never change it.
+//
+// Two ways to give each program thread a context of its own (Threading), with the same decisions,
+// the same schedule and the same trace:
+//   kOsThreads  each runs on a real OS thread from a pool, parked on its HandoffSlot: thread-local
+//               state in a real target (CPython's thread states) behaves as in production.
+//   kFibers     each runs on a Fiber — a stack of its own — on the thread that called Run, and a
+//               handoff is a user-space context switch instead of a futex wake, a futex wait and
+//               a reschedule (DESIGN §9's handoff rate, and the fuzzer's cases per second, are
+//               mostly that cost). For targets that keep no per-thread state.
 //
 // Thread states, within one execution:
 //
@@ -85,12 +95,19 @@ class DecisionListener {
   virtual void OnDecision(uint64_t point, const char* site, ThreadIndex from, ThreadIndex to) = 0;
 };
 
+enum class Threading : uint8_t { kOsThreads, kFibers };
+
+// "os-threads", "fibers".
+const char* ThreadingName(Threading threading);
+
 class Controller final : public core::SchedHooks {
  public:
   // Upper bound on threads per execution (the pool never grows beyond it).
   static constexpr uint32_t kMaxThreads = 256;
+  // A fiber's stack: what a thread gets by default on Linux (ulimit -s), mapped lazily.
+  static constexpr size_t kFiberStackBytes = size_t{8} << 20;
 
-  Controller();
+  explicit Controller(Threading threading = Threading::kOsThreads);
   ~Controller() override;  // stops and joins the pool
   Controller(const Controller&) = delete;
   Controller& operator=(const Controller&) = delete;
@@ -131,8 +148,9 @@ class Controller final : public core::SchedHooks {
   // watchdog compares two readings to tell a hung body from a slow one).
   uint64_t Progress() const;
 
-  // OS threads in the pool (grows to the largest n run so far, then stays).
+  // OS threads or fibers in the pool (grows to the largest n run so far, then stays).
   size_t PoolSize() const { return pool_size_.load(std::memory_order_acquire); }
+  Threading threading() const { return threading_; }
 
  private:
   // The running thread is not a state of its own: it is the runnable thread that holds the baton
@@ -147,13 +165,19 @@ class Controller final : public core::SchedHooks {
   };
 
   void EnsurePool(uint32_t n);
-  void WorkerLoop(Worker& worker);
+  void ClearPool();
+  static void FiberEntry(void* worker);
+  void WorkerLoop(Worker& worker, uint64_t first_position);
   void RunBody(Worker& worker);
   Worker& CheckRunning() const;
   void SetState(ThreadIndex thread, ThreadState state);
   ThreadIndex Decide(ThreadIndex from, bool from_runnable, const char* site, uint64_t& position);
   void Dispatch(ThreadIndex thread, uint64_t position);
-  void PassBaton(HandoffSlot& to, uint64_t position);
+  // The baton. PassBaton gives it to a worker (nullptr: the Run caller) with the schedule
+  // position; the passing context then calls AwaitBaton on its own slot, which returns the
+  // position it is granted next. With fibers, the switch itself happens in AwaitBaton.
+  void PassBaton(Worker* to, uint64_t position);
+  uint64_t AwaitBaton(Worker* self);
   void ParkUntilDispatched(Worker& worker);
   void StartTeardown(ExecutionResult::Outcome outcome);
   void RecordDeadlock();
@@ -188,9 +212,17 @@ class Controller final : public core::SchedHooks {
   uint64_t progress_at_start_ = 0;
 
   // The pool. Fixed-size storage so Progress() can read it from any thread while it grows.
+  const Threading threading_;
   std::array<std::unique_ptr<Worker>, kMaxThreads> workers_;
   std::atomic<uint32_t> pool_size_{0};
-  HandoffSlot caller_;  // the thread inside Run() waits here for the execution to end
+  HandoffSlot caller_;  // kOsThreads: the thread inside Run() waits here for the execution to end
+  // kFibers: the Run caller's own context, the thread whose stack the fibers were made on (a
+  // fiber is only ever resumed there), and the grant that the next AwaitBaton switches to.
+  std::unique_ptr<Fiber> caller_fiber_;
+  std::thread::id fiber_thread_;
+  Worker* grant_to_ = nullptr;  // nullptr: the Run caller
+  uint64_t grant_position_ = 0;
+  bool granted_ = false;
   bool shutdown_ = false;
   std::atomic<bool> in_run_{false};
 };

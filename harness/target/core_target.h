@@ -19,6 +19,8 @@ class CoreTarget final : public Target {
   OpSet SupportedOps() const override;
   std::vector<std::string> FaultNames() const override;
   bool FullEventStream() const override { return true; }
+  // The core keeps every thread's state in its Runtime, none in thread-local storage.
+  bool NeedsOsThreads() const override { return false; }
 
   void Begin(const TargetExecution& exec) override;
   void ThreadBegin(uint32_t thread) override;

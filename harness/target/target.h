@@ -77,6 +77,13 @@ class Target {
   // even without reporting the runtime's own internal references. Reachability is then known,
   // and premature collection can be judged from probes. Implied by FullEventStream().
   virtual bool ReportsHolders() const { return FullEventStream(); }
+  // True if the adapter, or the runtime behind it, ties state to the OS thread — thread-local
+  // storage, CPython's thread states — so that each scenario thread needs an OS thread of its
+  // own. False lets the deterministic scheduler run the scenario threads as fibers on the
+  // engine's thread, where a switch is a register swap instead of two futex calls and a
+  // reschedule; the schedule, the trace and the verdict are the same either way. Free mode always
+  // runs OS threads. When in doubt, leave it true.
+  virtual bool NeedsOsThreads() const { return true; }
 
   // --- one execution. Calls come in this order:
   //   Begin, { ThreadBegin(t), Apply(...)*, Discard(...)*, ThreadEnd(t) } per thread (threads
@@ -84,7 +91,7 @@ class Target {
   // The teardown thread is thread index scenario->threads.size(). After an aborted execution
   // (deadlock) only End is called.
   virtual void Begin(const TargetExecution& exec) = 0;
-  // On the scenario thread's own OS thread, before its first step.
+  // On the scenario thread's own OS thread (or fiber), before its first step.
   virtual void ThreadBegin(uint32_t thread) = 0;
   virtual StepResult Apply(const StepRequest& request) = 0;
   // The scenario lets go of a value (drop, rebinding, teardown): release what the slot holds.

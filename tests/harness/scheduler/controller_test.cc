@@ -57,10 +57,19 @@ struct Guard {
   int& live_;
 };
 
+// Every test runs on both ways of giving the program's threads their own context.
+class ControllerTest : public ::testing::TestWithParam<Threading> {};
+
+INSTANTIATE_TEST_SUITE_P(Threadings, ControllerTest,
+                         ::testing::Values(Threading::kOsThreads, Threading::kFibers),
+                         [](const ::testing::TestParamInfo<Threading>& p) {
+                           return p.param == Threading::kFibers ? "Fibers" : "OsThreads";
+                         });
+
 // The counter is a plain long: if two bodies ever ran at once this would be a data race (TSan
 // reports it) and lose increments.
-TEST(Controller, RunsExactlyOneThreadAtATime) {
-  Controller controller;
+TEST_P(ControllerTest, RunsExactlyOneThreadAtATime) {
+  Controller controller{GetParam()};
   RandomStrategy random;
   long counter = 0;
   std::atomic<int> inside{0};
@@ -78,8 +87,8 @@ TEST(Controller, RunsExactlyOneThreadAtATime) {
   EXPECT_TRUE(r.blocked.empty());
 }
 
-TEST(Controller, WaitAndSignalModelALock) {
-  Controller controller;
+TEST_P(ControllerTest, WaitAndSignalModelALock) {
+  Controller controller{GetParam()};
   auto pct = MakeStrategy("pct");
   ASSERT_TRUE(pct.ok());
   RandomStrategy random;
@@ -109,8 +118,8 @@ TEST(Controller, WaitAndSignalModelALock) {
 
 // Thread 0 holds A and wants B, thread 1 holds B and wants A. Round-robin makes both take their
 // first lock before either asks for the second.
-TEST(Controller, ReportsADeadlockWithWhoWaitsOnWhatAndUnwindsEveryBody) {
-  Controller controller;
+TEST_P(ControllerTest, ReportsADeadlockWithWhoWaitsOnWhatAndUnwindsEveryBody) {
+  Controller controller{GetParam()};
   RoundRobinStrategy rr;
   ModelLock a{controller, kLockA};
   ModelLock b{controller, kLockB};
@@ -141,8 +150,8 @@ TEST(Controller, ReportsADeadlockWithWhoWaitsOnWhatAndUnwindsEveryBody) {
 }
 
 // The last runnable thread finishes while another waits for something nobody will signal.
-TEST(Controller, ADeadlockDetectedWhenTheLastRunnableThreadFinishes) {
-  Controller controller;
+TEST_P(ControllerTest, ADeadlockDetectedWhenTheLastRunnableThreadFinishes) {
+  Controller controller{GetParam()};
   RoundRobinStrategy rr;
   int live = 0;
   const ExecutionResult r = controller.Run(3, {}, rr, 0, [&](ThreadIndex t) {
@@ -158,8 +167,8 @@ TEST(Controller, ADeadlockDetectedWhenTheLastRunnableThreadFinishes) {
   EXPECT_EQ(live, 0);
 }
 
-TEST(Controller, LateThreadStartsOnlyAfterEnable) {
-  Controller controller;
+TEST_P(ControllerTest, LateThreadStartsOnlyAfterEnable) {
+  Controller controller{GetParam()};
   RandomStrategy random;
   for (uint64_t seed = 0; seed < 50; ++seed) {
     std::string log;
@@ -181,8 +190,8 @@ TEST(Controller, LateThreadStartsOnlyAfterEnable) {
   }
 }
 
-TEST(Controller, NeverEnabledThreadNeverRunsAndIsNotADeadlock) {
-  Controller controller;
+TEST_P(ControllerTest, NeverEnabledThreadNeverRunsAndIsNotADeadlock) {
+  Controller controller{GetParam()};
   RandomStrategy random;
   bool ran = false;
   const std::array<bool, 2> enabled = {true, false};
@@ -202,8 +211,8 @@ TEST(Controller, NeverEnabledThreadNeverRunsAndIsNotADeadlock) {
 }
 
 // Determinism: the same strategy spec and seed give a byte-identical interleaving, draws included.
-TEST(Controller, SameSeedGivesTheSameInterleavingEveryTime) {
-  Controller controller;
+TEST_P(ControllerTest, SameSeedGivesTheSameInterleavingEveryTime) {
+  Controller controller{GetParam()};
   StepProgram program(controller, 4, 25, /*draws=*/true);
   for (const char* spec : {"pct", "pct:depth=5", "random", "round-robin", "dfs"}) {
     SCOPED_TRACE(spec);
@@ -223,8 +232,8 @@ TEST(Controller, SameSeedGivesTheSameInterleavingEveryTime) {
   }
 }
 
-TEST(Controller, ReusesItsPoolAcrossAThousandExecutions) {
-  Controller controller;
+TEST_P(ControllerTest, ReusesItsPoolAcrossAThousandExecutions) {
+  Controller controller{GetParam()};
   RandomStrategy random;
   long total = 0;
   auto body = [&](ThreadIndex) {
@@ -242,8 +251,8 @@ TEST(Controller, ReusesItsPoolAcrossAThousandExecutions) {
   EXPECT_EQ(total, 3 + 2000);  // 1000 executions of 1, 2 or 3 threads, evenly
 }
 
-TEST(Controller, BodyExceptionAbortsTheExecutionAndIsRethrownFromRun) {
-  Controller controller;
+TEST_P(ControllerTest, BodyExceptionAbortsTheExecutionAndIsRethrownFromRun) {
+  Controller controller{GetParam()};
   RoundRobinStrategy rr;
   int live = 0;
   EXPECT_THROW(controller.Run(3, {}, rr, 0,
@@ -260,8 +269,8 @@ TEST(Controller, BodyExceptionAbortsTheExecutionAndIsRethrownFromRun) {
             Outcome::kCompleted);
 }
 
-TEST(Controller, AbortEndsTheExecution) {
-  Controller controller;
+TEST_P(ControllerTest, AbortEndsTheExecution) {
+  Controller controller{GetParam()};
   RoundRobinStrategy rr;
   int live = 0;
   int after_abort = 0;
@@ -278,7 +287,7 @@ TEST(Controller, AbortEndsTheExecution) {
 }
 
 // A destructor that hits a schedule point while the body unwinds must not throw again.
-TEST(Controller, HooksDuringTeardownUnwindingReturnQuietly) {
+TEST_P(ControllerTest, HooksDuringTeardownUnwindingReturnQuietly) {
   struct PointOnDestruction {
     Controller& controller;
     int& destroyed;
@@ -288,7 +297,7 @@ TEST(Controller, HooksDuringTeardownUnwindingReturnQuietly) {
       ++destroyed;
     }
   };
-  Controller controller;
+  Controller controller{GetParam()};
   RoundRobinStrategy rr;
   int destroyed = 0;
   ModelLock a{controller, kLockA};
@@ -303,8 +312,8 @@ TEST(Controller, HooksDuringTeardownUnwindingReturnQuietly) {
   EXPECT_EQ(destroyed, 2);
 }
 
-TEST(Controller, SignalMakesWaitersRunnableWithoutSwitching) {
-  Controller controller;
+TEST_P(ControllerTest, SignalMakesWaitersRunnableWithoutSwitching) {
+  Controller controller{GetParam()};
   RoundRobinStrategy rr;
   std::string log;
   bool ready = false;
@@ -325,8 +334,8 @@ TEST(Controller, SignalMakesWaitersRunnableWithoutSwitching) {
   EXPECT_EQ(log, "s01");
 }
 
-TEST(Controller, DrawsAreRecordedInTheSchedule) {
-  Controller controller;
+TEST_P(ControllerTest, DrawsAreRecordedInTheSchedule) {
+  Controller controller{GetParam()};
   RandomStrategy random;
   uint64_t drawn = 0;
   const ExecutionResult r =
@@ -336,8 +345,8 @@ TEST(Controller, DrawsAreRecordedInTheSchedule) {
   EXPECT_EQ(r.schedule.strategy, "random");
 }
 
-TEST(Controller, ListenerSeesEveryDecision) {
-  Controller controller;
+TEST_P(ControllerTest, ListenerSeesEveryDecision) {
+  Controller controller{GetParam()};
   RoundRobinStrategy rr;
   DecisionLog decisions;
   controller.SetListener(&decisions);
@@ -349,8 +358,8 @@ TEST(Controller, ListenerSeesEveryDecision) {
   EXPECT_EQ(decisions.preemptions, 2u);
 }
 
-TEST(Controller, ProgressCountsPointsAcrossExecutions) {
-  Controller controller;
+TEST_P(ControllerTest, ProgressCountsPointsAcrossExecutions) {
+  Controller controller{GetParam()};
   RandomStrategy random;
   const uint64_t before = controller.Progress();
   uint64_t seen_inside = 0;
@@ -381,12 +390,117 @@ TEST(Controller, ProgressCountsPointsAcrossExecutions) {
   watchdog.join();
 }
 
-TEST(Controller, DfsExhaustionIsReported) {
-  Controller controller;
+TEST_P(ControllerTest, DfsExhaustionIsReported) {
+  Controller controller{GetParam()};
   DfsStrategy dfs(0);
   StepProgram program(controller, 2, 2);
   EXPECT_FALSE(program.Run(dfs, 0).strategy_exhausted);  // started with 0; 1 first is left
   EXPECT_TRUE(program.Run(dfs, 0).strategy_exhausted);
+}
+
+// Fibers: the program's threads are contexts on the caller's thread, and nothing else.
+TEST(ControllerFibers, RunOnTheCallersThreadAndStartNoOsThread) {
+  Controller controller{Threading::kFibers};
+  RandomStrategy random;
+  const int threads_before = CountOsThreads();
+  const std::thread::id caller = std::this_thread::get_id();
+  int on_caller = 0;
+  const ExecutionResult r = controller.Run(8, {}, random, 3, [&](ThreadIndex) {
+    for (int i = 0; i < 5; ++i) {
+      on_caller += std::this_thread::get_id() == caller ? 1 : 0;
+      controller.Point("p");
+    }
+  });
+  EXPECT_EQ(r.outcome, Outcome::kCompleted);
+  EXPECT_EQ(on_caller, 40);
+  EXPECT_EQ(controller.PoolSize(), 8u);
+  EXPECT_EQ(CountOsThreads(), threads_before);
+}
+
+// A fiber is resumed only on the thread it was made on: a Run from another thread gets fresh
+// fibers there, and the program behaves the same.
+TEST(ControllerFibers, ARunFromAnotherThreadRunsThere) {
+  Controller controller{Threading::kFibers};
+  StepProgram program(controller, 3, 4, /*draws=*/true);
+  RandomStrategy random;
+  program.Run(random, 7);
+  const std::string here = program.Log();
+  std::thread::id seen;
+  std::thread other([&] {
+    controller.Run(1, {}, random, 0, [&](ThreadIndex) { seen = std::this_thread::get_id(); });
+    program.Run(random, 7);
+  });
+  const std::thread::id other_id = other.get_id();
+  other.join();
+  EXPECT_EQ(seen, other_id);
+  EXPECT_EQ(program.Log(), here);
+  program.Run(random, 7);  // and back
+  EXPECT_EQ(program.Log(), here);
+}
+
+// The C++ runtime's exception state is per thread; each fiber must have its own. Thread 0
+// switches away while unwinding an exception (a destructor's schedule point) and again inside a
+// catch block; thread 1 meanwhile must see no exception in flight, throws and catches its own,
+// and thread 0 must still rethrow its own.
+TEST(ControllerFibers, EachFiberHasItsOwnExceptionState) {
+  struct PointOnDestruction {
+    Controller& controller;
+    ~PointOnDestruction() { controller.Point("dtor"); }
+  };
+  Controller controller{Threading::kFibers};
+  RoundRobinStrategy rr;
+  std::array<std::vector<std::string>, 2> logs;
+  const ExecutionResult r = controller.Run(2, {}, rr, 0, [&](ThreadIndex t) {
+    std::vector<std::string>& log = logs[t];
+    if (t == 0) {
+      try {
+        try {
+          PointOnDestruction p{controller};
+          throw std::runtime_error("zero");
+        } catch (const std::runtime_error&) {
+          controller.Point("in catch");
+          throw;
+        }
+      } catch (const std::runtime_error& e) {
+        log.push_back(std::string("0 caught ") + e.what());
+      }
+    } else {
+      for (int i = 0; i < 3; ++i) {
+        log.push_back("1 sees " + std::to_string(std::uncaught_exceptions()) + " in flight");
+        try {
+          throw std::logic_error("one");
+        } catch (const std::logic_error& e) {
+          log.push_back(std::string("1 caught ") + e.what());
+        }
+        controller.Point("p");
+      }
+    }
+  });
+  EXPECT_EQ(r.outcome, Outcome::kCompleted);
+  EXPECT_EQ(r.schedule.decisions.size(), 5u);  // 0 switched away twice, 1 back twice, and start
+  EXPECT_EQ(logs[0], std::vector<std::string>{"0 caught zero"});
+  EXPECT_EQ(logs[1],
+            (std::vector<std::string>{"1 sees 0 in flight", "1 caught one", "1 sees 0 in flight",
+                                      "1 caught one", "1 sees 0 in flight", "1 caught one"}));
+}
+
+// A fiber's stack is as deep as a thread's (8 MiB): a body may recurse as it would on a thread.
+TEST(ControllerFibers, AFiberHasAThreadsStackDepth) {
+  Controller controller{Threading::kFibers};
+  RoundRobinStrategy rr;
+  struct Recurse {
+    static uint64_t Down(uint32_t depth) {
+      volatile char frame[1024];
+      frame[0] = 1;
+      return depth == 0 ? 0 : Down(depth - 1) + static_cast<uint64_t>(frame[0] != 0);
+    }
+  };
+  uint64_t reached = 0;
+  controller.Run(2, {}, rr, 0, [&](ThreadIndex t) {
+    controller.Point("p");
+    if (t == 0) reached = Recurse::Down(4 * 1024);  // 4 MiB of frames
+  });
+  EXPECT_EQ(reached, 4u * 1024);
 }
 
 TEST(ControllerDeathTest, HooksOutsideAnExecutionAreABug) {
