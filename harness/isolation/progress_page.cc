@@ -110,7 +110,7 @@ void PageRegion::BeginExecution(uint64_t seed, uint32_t num_threads) {
 void PageRegion::SetSpec(std::string_view spec) {
   page_->spec_length.store(
       CopyBounded(page_->spec, ProgressPage::kMaxSpec, spec.data(), spec.size()),
-      std::memory_order_relaxed);
+      std::memory_order_release);
 }
 
 void PageRegion::AppendDecision(const sched::Decision& decision) {
@@ -118,14 +118,14 @@ void PageRegion::AppendDecision(const sched::Decision& decision) {
   if (n < capacity_) {
     log()[n] = DecisionWord{static_cast<uint64_t>(decision.kind), decision.value};
   }
-  page_->decisions.store(n + 1, std::memory_order_relaxed);
+  page_->decisions.store(n + 1, std::memory_order_release);
   page_->progress.fetch_add(1, std::memory_order_relaxed);
 }
 
 bool PageRegion::ReadSchedule(sched::Schedule* out) const {
   out->seed = page_->seed.load(std::memory_order_relaxed);
   out->strategy = Spec();
-  const uint64_t n = page_->decisions.load(std::memory_order_relaxed);
+  const uint64_t n = page_->decisions.load(std::memory_order_acquire);
   const uint64_t kept = n < capacity_ ? n : capacity_;
   out->decisions.clear();
   out->decisions.reserve(kept);
@@ -139,7 +139,7 @@ bool PageRegion::ReadSchedule(sched::Schedule* out) const {
 }
 
 std::string PageRegion::Spec() const {
-  const uint32_t n = page_->spec_length.load(std::memory_order_relaxed);
+  const uint32_t n = page_->spec_length.load(std::memory_order_acquire);
   return std::string(page_->spec, n < ProgressPage::kMaxSpec ? n : ProgressPage::kMaxSpec);
 }
 

@@ -87,6 +87,9 @@ struct ProgressPage {
   std::atomic<uint64_t> progress{0};              // monotone: trace entries + decisions
   std::atomic<uint32_t> running{kNoThreadIndex};  // deterministic mode: who runs
   std::atomic<uint32_t> num_threads{0};
+  // decisions and spec_length are stored with release after the log entry or spec bytes they
+  // publish, and loaded with acquire, so an in-process watchdog reading them reads those bytes
+  // after they were written.
   std::atomic<uint64_t> decisions{0};  // entries in the log (may exceed capacity)
   std::atomic<uint32_t> spec_length{0};
   char spec[kMaxSpec] = {};  // the strategy spec after BeginExecution

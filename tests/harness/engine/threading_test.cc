@@ -12,18 +12,13 @@
 #include "harness/scheduler/strategy.h"
 #include "harness/target/core_target.h"
 #include "tests/harness/address_sanitizer.h"
+#include "tests/harness/described_violations.h"
 
 namespace gcs {
 namespace {
 
+using gcs::testing::DescribedViolations;
 using gcs::testing::kAddressSanitizer;
-
-std::vector<std::string> Described(const std::vector<Violation>& violations) {
-  std::vector<std::string> out;
-  for (const Violation& v : violations)
-    out.push_back(std::to_string(v.trace_index) + " " + v.Signature() + ": " + v.message);
-  return out;
-}
 
 // How scenario threads get a context of their own changes how a handoff is made, never which
 // handoff: for generated scenarios under each strategy, with no fault and with each seed fault,
@@ -65,8 +60,8 @@ TEST(EngineThreadingTest, FibersAndOsThreadsGiveTheSameExecution) {
         EXPECT_EQ(sched::FormatSchedule(x.schedule), sched::FormatSchedule(y.schedule));
         EXPECT_EQ(x.outcome, y.outcome);
         EXPECT_EQ(x.live_after_teardown, y.live_after_teardown);
-        const std::vector<std::string> found = Described(fiber_oracles.All());
-        EXPECT_EQ(found, Described(thread_oracles.All()));
+        const std::vector<std::string> found = DescribedViolations(fiber_oracles.All());
+        EXPECT_EQ(found, DescribedViolations(thread_oracles.All()));
         violations += found.size();
         decisions += x.schedule.decisions.size();
       }

@@ -11,6 +11,7 @@
 #include "harness/scheduler/strategy.h"
 #include "harness/target/core_target.h"
 #include "oracle_test_support.h"
+#include "tests/harness/described_violations.h"
 
 namespace gcs::testing {
 namespace {
@@ -129,13 +130,6 @@ class Tee final : public ExecutionObserver {
   ExecutionObserver& b_;
 };
 
-std::vector<std::string> Described(const std::vector<Violation>& violations) {
-  std::vector<std::string> out;
-  for (const Violation& v : violations)
-    out.push_back(std::to_string(v.trace_index) + " " + v.Signature() + ": " + v.message);
-  return out;
-}
-
 TEST(OracleSetTest, DispatchByInterestFindsWhatHandingEveryOracleEveryEntryFinds) {
   CoreTarget target;
   Engine engine(target);
@@ -164,8 +158,8 @@ TEST(OracleSetTest, DispatchByInterestFindsWhatHandingEveryOracleEveryEntryFinds
       filtered.Begin(scenario, target);
       every.Begin(scenario, target);
       engine.Run(scenario, faults, *random.value(), seed, {}, &both);
-      const std::vector<std::string> got = Described(filtered.All());
-      EXPECT_EQ(got, Described(every.All()))
+      const std::vector<std::string> got = DescribedViolations(filtered.All());
+      EXPECT_EQ(got, DescribedViolations(every.All()))
           << "seed " << seed << ", faults " << (faults.empty() ? "-" : faults[0]);
       violations += got.size();
     }
