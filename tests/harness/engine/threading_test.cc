@@ -4,7 +4,6 @@
 #include <string>
 #include <vector>
 
-#include "core/faults.h"
 #include "harness/engine/engine.h"
 #include "harness/generator/generator.h"
 #include "harness/oracles/oracle_set.h"
@@ -13,11 +12,13 @@
 #include "harness/target/core_target.h"
 #include "tests/harness/address_sanitizer.h"
 #include "tests/harness/described_violations.h"
+#include "tests/harness/fault_sets.h"
 
 namespace gcs {
 namespace {
 
 using gcs::testing::DescribedViolations;
+using gcs::testing::FixedCoreThenEachFault;
 using gcs::testing::kAddressSanitizer;
 
 // How scenario threads get a context of their own changes how a handoff is made, never which
@@ -33,12 +34,6 @@ TEST(EngineThreadingTest, FibersAndOsThreadsGiveTheSameExecution) {
   OracleSet fiber_oracles(fiber_target);
   OracleSet thread_oracles(thread_target);
 
-  // Under ASan the faulty paths touch freed memory and abort, so only the fixed core runs there.
-  std::vector<std::vector<std::string>> fault_sets = {{}};
-  if (!kAddressSanitizer) {
-    for (const core::FaultInfo& f : core::AllFaults())
-      fault_sets.push_back({std::string(f.name)});
-  }
   GeneratorOptions options;
   options.supported_ops = fiber_target.SupportedOps();
   size_t violations = 0;
@@ -46,7 +41,7 @@ TEST(EngineThreadingTest, FibersAndOsThreadsGiveTheSameExecution) {
   for (uint64_t seed = 1; seed <= 25; ++seed) {
     const Scenario scenario = GenerateScenario(seed, options);
     for (const char* spec : {"random", "pct", "dfs"}) {
-      for (const std::vector<std::string>& faults : fault_sets) {
+      for (const std::vector<std::string>& faults : FixedCoreThenEachFault()) {
         SCOPED_TRACE("seed " + std::to_string(seed) + ", " + spec + ", faults " +
                      (faults.empty() ? "-" : faults[0]));
         auto a = sched::MakeStrategy(spec);

@@ -6,12 +6,12 @@
 #include <algorithm>
 #include <memory>
 
-#include "core/faults.h"
 #include "harness/generator/generator.h"
 #include "harness/scheduler/strategy.h"
 #include "harness/target/core_target.h"
 #include "oracle_test_support.h"
 #include "tests/harness/described_violations.h"
+#include "tests/harness/fault_sets.h"
 
 namespace gcs::testing {
 namespace {
@@ -142,19 +142,13 @@ TEST(OracleSetTest, DispatchByInterestFindsWhatHandingEveryOracleEveryEntryFinds
   auto random = sched::MakeStrategy("random");
   ASSERT_TRUE(random.ok());
 
-  // Every fault finds something in generated scenarios; under ASan the faulty paths touch freed
-  // memory and abort, so only the fixed core runs there.
-  std::vector<std::vector<std::string>> fault_sets = {{}};
-  if (!kAddressSanitizer) {
-    for (const core::FaultInfo& f : core::AllFaults())
-      fault_sets.push_back({std::string(f.name)});
-  }
+  // Every fault finds something in generated scenarios (not under ASan: FixedCoreThenEachFault).
   GeneratorOptions options;
   options.supported_ops = target.SupportedOps();
   size_t violations = 0;
   for (uint64_t seed = 1; seed <= 40; ++seed) {
     const Scenario scenario = GenerateScenario(seed, options);
-    for (const std::vector<std::string>& faults : fault_sets) {
+    for (const std::vector<std::string>& faults : FixedCoreThenEachFault()) {
       filtered.Begin(scenario, target);
       every.Begin(scenario, target);
       engine.Run(scenario, faults, *random.value(), seed, {}, &both);
