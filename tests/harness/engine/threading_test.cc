@@ -34,6 +34,7 @@ TEST(EngineThreadingTest, FibersAndOsThreadsGiveTheSameExecution) {
   OracleSet fiber_oracles(fiber_target);
   OracleSet thread_oracles(thread_target);
 
+  const std::vector<std::vector<std::string>> fault_sets = FixedCoreThenEachFault();
   GeneratorOptions options;
   options.supported_ops = fiber_target.SupportedOps();
   size_t violations = 0;
@@ -41,7 +42,7 @@ TEST(EngineThreadingTest, FibersAndOsThreadsGiveTheSameExecution) {
   for (uint64_t seed = 1; seed <= 25; ++seed) {
     const Scenario scenario = GenerateScenario(seed, options);
     for (const char* spec : {"random", "pct", "dfs"}) {
-      for (const std::vector<std::string>& faults : FixedCoreThenEachFault()) {
+      for (const std::vector<std::string>& faults : fault_sets) {
         SCOPED_TRACE("seed " + std::to_string(seed) + ", " + spec + ", faults " +
                      (faults.empty() ? "-" : faults[0]));
         auto a = sched::MakeStrategy(spec);

@@ -143,12 +143,13 @@ TEST(OracleSetTest, DispatchByInterestFindsWhatHandingEveryOracleEveryEntryFinds
   ASSERT_TRUE(random.ok());
 
   // Every fault finds something in generated scenarios (not under ASan: FixedCoreThenEachFault).
+  const std::vector<std::vector<std::string>> fault_sets = FixedCoreThenEachFault();
   GeneratorOptions options;
   options.supported_ops = target.SupportedOps();
   size_t violations = 0;
   for (uint64_t seed = 1; seed <= 40; ++seed) {
     const Scenario scenario = GenerateScenario(seed, options);
-    for (const std::vector<std::string>& faults : FixedCoreThenEachFault()) {
+    for (const std::vector<std::string>& faults : fault_sets) {
       filtered.Begin(scenario, target);
       every.Begin(scenario, target);
       engine.Run(scenario, faults, *random.value(), seed, {}, &both);
