@@ -1,4 +1,5 @@
 // gcstress cli — `gcstress check SCENARIO...`: every scenario's expect block, as a table.
+#include <algorithm>
 #include <cstdio>
 
 #include "harness/cli/commands.h"
@@ -39,15 +40,22 @@ ExitCode CheckCommand(const Invocation& inv) {
     Expected<std::vector<ExpectationResult>> results =
         CheckExpectations(input.scenario, *config, factory, hooks);
     if (PrintIfError(results)) return ExitCode::kBadInput;
+    // A target column only where some entry names a target.
+    const bool targeted = std::any_of(results->begin(), results->end(),
+                                      [](const auto& r) { return !r.expectation.target.empty(); });
     std::vector<TableRow> rows;
     for (const ExpectationResult& r : *results) {
       const RunSummary& s = r.summary;
+      const std::string target = r.expectation.target.empty() ? "-" : r.expectation.target;
+      auto add = [&](TableRow row) {
+        if (targeted) row.insert(row.begin(), target);
+        rows.push_back(std::move(row));
+      };
       if (r.other_target) {
-        rows.push_back({JoinFaults(r.expectation.faults),
-                        r.expectation.violation
-                            ? std::string(ViolationName(*r.expectation.violation))
-                            : "pass",
-                        "-", "-", "skipped (another target's faults)"});
+        add({JoinFaults(r.expectation.faults),
+             r.expectation.violation ? std::string(ViolationName(*r.expectation.violation))
+                                     : "pass",
+             "-", "-", "skipped (another target's entry)"});
         continue;
       }
       const std::string expected =
@@ -61,14 +69,16 @@ ExitCode CheckCommand(const Invocation& inv) {
       const std::string result = s.stop == StopReason::kInternalError ? "ERROR"
                                  : r.ok                               ? "ok"
                                                                       : "MISMATCH";
-      rows.push_back({JoinFaults(r.expectation.faults),
-                      expected + (r.implicit ? " (implicit)" : ""), got,
-                      std::to_string(s.iterations), result});
+      add({JoinFaults(r.expectation.faults), expected + (r.implicit ? " (implicit)" : ""), got,
+           std::to_string(s.iterations), result});
     }
-    std::printf(
-        "check %s\n%s", input.path.c_str(),
-        FormatTable({"faults", "expected", "got", "iterations", "result"}, rows, false, "  ")
-            .c_str());
+    std::printf("check %s\n%s", input.path.c_str(),
+                FormatTable(targeted ? std::vector<std::string>{"target", "faults", "expected",
+                                                                "got", "iterations", "result"}
+                                     : std::vector<std::string>{"faults", "expected", "got",
+                                                                "iterations", "result"},
+                            rows, false, "  ")
+                    .c_str());
     for (const ExpectationResult& r : *results) {
       ++entries;
       const RunSummary& s = r.summary;

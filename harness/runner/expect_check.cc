@@ -14,7 +14,7 @@ std::string Describe(const Expectation& e) {
   for (const std::string& f : e.faults)
     faults += (faults.empty() ? "" : ", ") + f;
   const std::string result = e.violation ? std::string(ViolationName(*e.violation)) : "pass";
-  return result + " under [" + faults + "]";
+  return result + " under [" + faults + "]" + (e.target.empty() ? "" : " on " + e.target);
 }
 
 // The failure that satisfies `e`, if any.
@@ -57,11 +57,18 @@ Expected<std::vector<ExpectationResult>> CheckExpectations(const Scenario& scena
   Expected<std::unique_ptr<Target>> target = factory();
   if (!target) return target.error();
   const std::vector<std::string> ours = (*target)->FaultNames();
+  // Per fault set, the entry for this target and version wins over a general one.
+  Scenario selecting;
+  selecting.expect = entries;
+  const std::vector<const Expectation*> chosen =
+      ExpectationsFor(selecting, (*target)->Name(), (*target)->Version());
   std::vector<ExpectationResult> results;
   for (const Expectation& e : entries) {
-    const bool foreign = std::any_of(e.faults.begin(), e.faults.end(), [&](const std::string& f) {
-      return std::find(ours.begin(), ours.end(), f) == ours.end();
-    });
+    const bool foreign =
+        std::none_of(chosen.begin(), chosen.end(), [&](const Expectation* c) { return *c == e; }) ||
+        std::any_of(e.faults.begin(), e.faults.end(), [&](const std::string& f) {
+          return std::find(ours.begin(), ours.end(), f) == ours.end();
+        });
     if (foreign) {
       ExpectationResult& r = results.emplace_back();
       r.expectation = e;

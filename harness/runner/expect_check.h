@@ -12,7 +12,9 @@ namespace gcs {
 struct ExpectationResult {
   Expectation expectation;
   bool implicit = false;  // the scenario has no expect block: it must pass on the fixed target
-  // The entry names faults this target does not have (another target's): not run, and it holds.
+  // The entry belongs to another target: it names faults this target does not have, or another
+  // target, or a more specific entry for this target (and version) has its fault set. Not run;
+  // it holds.
   bool other_target = false;
   RunSummary summary;  // of the run under expectation.faults
   bool ok = false;

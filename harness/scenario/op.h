@@ -139,12 +139,14 @@ constexpr bool OpTableIsConsistent() {
 }
 static_assert(OpTableIsConsistent(), "ops.def: Bind column and \"as\" field disagree");
 
-// The built-in targets of the ops.def "Targets" column, by name: "core" (C) and "cpython" (P).
+// The built-in targets of the ops.def "Targets" column, by name: "core" (C), "cpython" (P) and
+// "pyo3" (Y).
 struct BuiltinTarget {
   char code;
   std::string_view name;
 };
-inline constexpr std::array<BuiltinTarget, 2> kBuiltinTargets = {{{'C', "core"}, {'P', "cpython"}}};
+inline constexpr std::array<BuiltinTarget, 3> kBuiltinTargets = {
+    {{'C', "core"}, {'P', "cpython"}, {'Y', "pyo3"}}};
 
 // The ops a built-in target supports; nullopt for a name that is not a built-in target.
 std::optional<OpSet> BuiltinTargetOps(std::string_view target);

@@ -1,6 +1,9 @@
 // gcstress scenario — Scenario: lookups over the plain data.
 #include "harness/scenario/scenario.h"
 
+#include <algorithm>
+#include <string>
+
 namespace gcs {
 
 std::string_view ObjTypeName(ObjType type) {
@@ -74,6 +77,35 @@ std::optional<int16_t> Scenario::FindVm(std::string_view vm_name) const {
     if (vms[i] == vm_name) return static_cast<int16_t>(i);
   }
   return std::nullopt;
+}
+
+std::vector<const Expectation*> ExpectationsFor(const Scenario& scenario, std::string_view target,
+                                                std::string_view version) {
+  const std::string exact = std::string(target) + "@" + std::string(version);
+  // 0 no target, 1 the target, 2 the target at this version; -1 another target.
+  auto rank = [&](const Expectation& e) {
+    if (e.target.empty()) return 0;
+    if (e.target == target) return 1;
+    if (!version.empty() && e.target == exact) return 2;
+    return -1;
+  };
+  auto same_faults = [](const Expectation& a, const Expectation& b) {
+    return a.faults.size() == b.faults.size() &&
+           std::is_permutation(a.faults.begin(), a.faults.end(), b.faults.begin());
+  };
+  std::vector<const Expectation*> out;
+  for (const Expectation& e : scenario.expect) {
+    const int r = rank(e);
+    if (r < 0) continue;
+    auto it = std::find_if(out.begin(), out.end(),
+                           [&](const Expectation* o) { return same_faults(*o, e); });
+    if (it == out.end()) {
+      out.push_back(&e);
+    } else if (r > rank(**it)) {
+      *it = &e;
+    }
+  }
+  return out;
 }
 
 }  // namespace gcs

@@ -68,10 +68,13 @@ struct VarSpec {
   bool operator==(const VarSpec&) const = default;
 };
 
-// "Under these faults, the run must end with this result."
+// "Under these faults, the run must end with this result" — on every target that has the faults,
+// or only on `target`: a target's name ("pyo3"), or a name and one of its versions
+// ("comlink@4.4.1"). For a run, the most specific entry for its fault set wins (ExpectationFor).
 struct Expectation {
   std::vector<std::string> faults;         // as written; may be empty (the fixed target)
   std::optional<ViolationKind> violation;  // nullopt = "pass"
+  std::string target;                      // "" = any target with these faults
   bool operator==(const Expectation&) const = default;
 };
 
@@ -92,5 +95,13 @@ struct Scenario {
   std::optional<VarId> FindVar(std::string_view var_name) const;
   std::optional<int16_t> FindVm(std::string_view vm_name) const;
 };
+
+// The expect entries that decide runs of `scenario` on the target named `target` at `version`
+// ("" for a target without versions): per fault set, the entry naming "target@version", else the
+// one naming "target", else the one naming no target; in the file order of each set's first
+// applicable entry. Entries naming other targets are left out; whether the target has the
+// entries' faults is the caller's question.
+std::vector<const Expectation*> ExpectationsFor(const Scenario& scenario, std::string_view target,
+                                                std::string_view version);
 
 }  // namespace gcs

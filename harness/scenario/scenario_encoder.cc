@@ -122,9 +122,11 @@ nlohmann::ordered_json ScenarioToJson(const Scenario& s) {
   if (!s.expect.empty()) {
     Json expect = Json::array();
     for (const Expectation& e : s.expect) {
-      expect.push_back(
-          Json{{"faults", e.faults},
-               {"result", e.violation ? std::string(ViolationName(*e.violation)) : "pass"}});
+      Json entry;
+      if (!e.target.empty()) entry["target"] = e.target;
+      if (e.target.empty() || !e.faults.empty()) entry["faults"] = e.faults;
+      entry["result"] = e.violation ? std::string(ViolationName(*e.violation)) : "pass";
+      expect.push_back(std::move(entry));
     }
     out["expect"] = std::move(expect);
   }

@@ -569,7 +569,8 @@ class Loader {
     if (!expect->is_array()) return FailType("/expect", "an array", *expect);
     if (!CheckExpectCount(expect->size())) return false;
     std::set<std::string_view> known(options_.known_faults.begin(), options_.known_faults.end());
-    std::map<std::vector<std::string>, size_t> seen;  // sorted fault set -> entry index
+    // (target, sorted fault set) -> entry index
+    std::map<std::pair<std::string, std::vector<std::string>>, size_t> seen;
     for (size_t i = 0; i < expect->size(); ++i) {
       std::string pointer = "/expect/" + std::to_string(i);
       const Json& entry = (*expect)[i];
@@ -578,7 +579,16 @@ class Loader {
       }
       Expectation& out = scenario_.expect.emplace_back();
       for (const auto& [key, value] : entry.items()) {
-        if (key != "faults" && key != "result") return Fail(pointer, "unknown field " + Quote(key));
+        if (key != "faults" && key != "result" && key != "target") {
+          return Fail(pointer, "unknown field " + Quote(key));
+        }
+      }
+      auto target = entry.find("target");
+      if (target != entry.end()) {
+        if (!target->is_string()) return FailType(pointer + "/target", "a string", *target);
+        if (!LoadTarget(target->get_ref<const std::string&>(), pointer + "/target", out)) {
+          return false;
+        }
       }
       auto faults = entry.find("faults");
       if (faults != entry.end() && !LoadFaults(*faults, pointer + "/faults", known, out)) {
@@ -599,11 +609,12 @@ class Loader {
     if (draft.expect.empty()) return true;
     if (!CheckExpectCount(draft.expect.size())) return false;
     std::set<std::string_view> known(options_.known_faults.begin(), options_.known_faults.end());
-    std::map<std::vector<std::string>, size_t> seen;
+    std::map<std::pair<std::string, std::vector<std::string>>, size_t> seen;
     for (size_t i = 0; i < draft.expect.size(); ++i) {
       const Expectation& in = draft.expect[i];
       std::string pointer = "/expect/" + std::to_string(i);
       Expectation& out = scenario_.expect.emplace_back();
+      if (!in.target.empty() && !LoadTarget(in.target, pointer + "/target", out)) return false;
       for (size_t k = 0; k < in.faults.size(); ++k) {
         if (!AddFault(in.faults[k], pointer + "/faults/" + std::to_string(k), known, out)) {
           return false;
@@ -636,14 +647,39 @@ class Loader {
     return true;
   }
 
+  // "name" or "name@version", the name a target's and the pair one of its versions.
+  bool LoadTarget(const std::string& spec, const std::string& pointer, Expectation& out) {
+    const size_t at = spec.find('@');
+    const std::string name = spec.substr(0, at);
+    if (auto problem = NameProblem("target", name)) return Fail(pointer, *problem);
+    if (at != std::string::npos) {
+      if (auto problem = NameProblem("version", spec.substr(at + 1)))
+        return Fail(pointer, *problem);
+    }
+    const auto& known = options_.known_targets;
+    if (!known.empty() && std::find(known.begin(), known.end(), spec) == known.end()) {
+      const bool name_known = std::find(known.begin(), known.end(), name) != known.end();
+      return Fail(pointer, name_known ? "target " + Quote(name) + " has no version " +
+                                            Quote(spec.substr(at + 1))
+                                      : "unknown target " + Quote(name));
+    }
+    out.target = spec;
+    return true;
+  }
+
   bool CheckFaultSetOnce(const Expectation& out, size_t i, const std::string& pointer,
-                         std::map<std::vector<std::string>, size_t>& seen) {
+                         std::map<std::pair<std::string, std::vector<std::string>>, size_t>& seen) {
     std::vector<std::string> key = out.faults;
     std::sort(key.begin(), key.end());
-    auto [it, inserted] = seen.emplace(std::move(key), i);
+    auto [it, inserted] = seen.emplace(std::make_pair(out.target, std::move(key)), i);
     if (inserted) return true;
-    return Fail(pointer, "the same faults as " + prefix_ + "/expect/" + std::to_string(it->second) +
-                             "; expect one result per fault set");
+    if (out.target.empty()) {
+      return Fail(pointer, "the same faults as " + prefix_ + "/expect/" +
+                               std::to_string(it->second) + "; expect one result per fault set");
+    }
+    return Fail(pointer, "the same target and faults as " + prefix_ + "/expect/" +
+                             std::to_string(it->second) +
+                             "; expect one result per target and fault set");
   }
 
   bool LoadFaults(const Json& faults, const std::string& pointer,

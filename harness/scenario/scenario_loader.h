@@ -19,6 +19,9 @@ struct LoadOptions {
   // The target's fault names; every "expect" entry's faults must be among them. The loader knows
   // no fault names of its own: they belong to the target.
   std::vector<std::string> known_faults;
+  // What an "expect" entry's "target" may name: target names and "name@version" pairs. Empty:
+  // any well-formed name is accepted (the fuzzers, which know no targets but the core).
+  std::vector<std::string> known_targets;
   // Named in messages ("op \"export\" is not supported by target \"cpython\"").
   std::string target = "core";
   OpSet supported_ops = kAllOps;

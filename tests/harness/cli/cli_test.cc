@@ -274,7 +274,14 @@ TEST_F(CliTest, CheckHoldsForTheRefpoolExampleOnceTheOraclesAreIn) {
                     "double free";
   const ProcessResult r = Gcstress({"check", kExamples + "refpool-clone-drop.json"});
   EXPECT_EQ(r.code, 0) << r.out << r.err;
-  EXPECT_NE(r.out.find("  refpool-deferred-incref  double-free  double-free  "), std::string::npos)
+  // The pyo3 entry gives the table a target column; the core runs only its own entries.
+  EXPECT_TRUE(std::regex_search(
+      r.out,
+      std::regex("\n  -       refpool-deferred-incref  double-free +double-free +[0-9]+ +ok\n")))
+      << r.out;
+  EXPECT_TRUE(std::regex_search(
+      r.out,
+      std::regex("\n  pyo3    - +use-after-free +- +- +skipped \\(another target's entry\\)\n")))
       << r.out;
 }
 

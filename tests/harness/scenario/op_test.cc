@@ -116,7 +116,8 @@ TEST(OpTest, OpsTableHasOneRowPerOpAndSafeCells) {
     EXPECT_EQ(info.help.find('\n'), std::string_view::npos) << info.json;
   }
   EXPECT_NE(table.find("| `register` | `obj` `held?` `as?` | token |"), std::string::npos);
-  EXPECT_NE(table.find("| `yield` | — | — | core, cpython |"), std::string::npos);
+  EXPECT_NE(table.find("| `yield` | — | — | core, cpython, pyo3 |"), std::string::npos);
+  EXPECT_NE(table.find("| `export` | `obj` `vm` `as` | handle | core |"), std::string::npos);
 }
 
 }  // namespace

@@ -471,6 +471,56 @@ TEST(ScenarioLoaderTest, UnsupportedOpsNameTheTarget) {
   EXPECT_EQ(LoadError(WithExpect(R"([{"faults": [], "result": "pass"}])"), cpython), "(loaded)");
 }
 
+TEST(ScenarioLoaderTest, ExpectEntriesMayNameATargetAndVersion) {
+  LoadOptions options = CoreLoadOptions();
+  options.known_targets = {"core", "pyo3", "comlink", "comlink@4.4.1", "comlink@4.4.2"};
+  auto load = [&](const std::string& expect) { return LoadError(WithExpect(expect), options); };
+  EXPECT_EQ(load(R"([{"result": "pass"}, {"target": "pyo3", "result": "use-after-free"},
+                     {"target": "comlink@4.4.1", "result": "leak"}, {"target": "comlink",
+                     "result": "pass"}])"),
+            "(loaded)");
+  EXPECT_EQ(load(R"([{"target": "jython", "result": "pass"}])"),
+            "x.json: /expect/0/target: unknown target \"jython\"");
+  EXPECT_EQ(load(R"([{"target": "comlink@9.9.9", "result": "pass"}])"),
+            "x.json: /expect/0/target: target \"comlink\" has no version \"9.9.9\"");
+  EXPECT_EQ(load(R"([{"target": "comlink@", "result": "pass"}])"),
+            "x.json: /expect/0/target: version name \"\" is empty");
+  EXPECT_EQ(load(R"([{"target": 3, "result": "pass"}])"),
+            "x.json: /expect/0/target: expected a string, got 3");
+  EXPECT_EQ(load(R"([{"target": "pyo3", "result": "pass"}, {"target": "pyo3", "faults": [],
+                     "result": "leak"}])"),
+            "x.json: /expect/1: the same target and faults as /expect/0; expect one result per "
+            "target and fault set");
+  // Without a list of targets (the fuzzers) any well-formed name loads.
+  EXPECT_EQ(LoadError(WithExpect(R"([{"target": "anything@1.0", "result": "pass"}])")), "(loaded)");
+}
+
+TEST(ScenarioLoaderTest, TheMostSpecificEntryDecidesARun) {
+  LoadOptions options = CoreLoadOptions();
+  Expected<Scenario> s = LoadScenarioText(
+      WithExpect(R"([{"result": "pass"}, {"faults": ["gc-worklist-race"], "result": "leak"},
+                     {"target": "comlink", "result": "leak"},
+                     {"target": "comlink@4.4.2", "result": "deadlock"},
+                     {"target": "pyo3", "result": "use-after-free"}])"),
+      "x.json", options);
+  ASSERT_TRUE(s.ok()) << s.error().Format();
+  auto results = [&](std::string_view target, std::string_view version) {
+    std::string out;
+    for (const Expectation* e : ExpectationsFor(*s, target, version)) {
+      out += (out.empty() ? "" : " ") + std::to_string(e - s->expect.data());
+    }
+    return out;
+  };
+  EXPECT_EQ(results("core", ""), "0 1");
+  EXPECT_EQ(results("comlink", "4.4.1"), "2 1");
+  EXPECT_EQ(results("comlink", "4.4.2"), "3 1");
+  EXPECT_EQ(results("pyo3", "0.17.3"), "4 1");
+  // The encoder writes the target first and drops an empty fault list beside it.
+  EXPECT_NE(FormatScenario(*s).find(R"({"target": "comlink@4.4.2", "result": "deadlock"})"),
+            std::string::npos)
+      << FormatScenario(*s);
+}
+
 std::string Repeat(const std::string& item, size_t n) {
   std::string out;
   for (size_t i = 0; i < n; ++i)
