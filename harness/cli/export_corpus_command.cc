@@ -33,16 +33,6 @@ Expected<std::vector<std::string>> ScenarioFiles(const std::string& dir) {
   return files;
 }
 
-// Scenarios may expect faults of any built-in target (scenarios/cpython/): all are known here.
-std::vector<std::string> AllFaultNames() {
-  std::set<std::string> names;
-  for (const TargetInfo& t : ListTargets()) {
-    for (const std::string& f : t.make()->FaultNames())
-      names.insert(f);
-  }
-  return {names.begin(), names.end()};
-}
-
 std::optional<InputError> WriteEntry(const fs::path& dir, const CorpusEntry& entry) {
   const std::string bytes(entry.bytes.begin(), entry.bytes.end());
   return WriteFileAtomically((dir / entry.file).string(), bytes);
@@ -59,7 +49,9 @@ ExitCode ExportCorpusCommand(const Invocation& inv) {
   Expected<std::unique_ptr<Target>> target = MakeTarget(kFuzzTarget);
   if (PrintIfError(target)) return ExitCode::kBadInput;
   LoadOptions load;
-  load.known_faults = AllFaultNames();
+  // Scenarios may expect faults and results of any target (scenarios/cpython/): all are known.
+  load.known_faults = AllTargetFaultNames();
+  load.known_targets = AllTargetSpecs();
   load.target = kFuzzTarget;
   load.supported_ops = (*target)->SupportedOps();
   Expected<std::vector<std::string>> files = ScenarioFiles(flags.scenarios);

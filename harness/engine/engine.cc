@@ -289,6 +289,7 @@ Execution Engine::Run(const Scenario& scenario, const std::vector<std::string>& 
   te.faults = faults;
   te.hooks = &hooks;
   te.observer = &recorder;
+  te.step_timeout = options.step_timeout;
   target_.Begin(te);
 
   const auto n = static_cast<uint32_t>(scenario.threads.size());
@@ -329,6 +330,7 @@ Execution Engine::Run(const Scenario& scenario, const std::vector<std::string>& 
     exec.torn_down = true;
     if (observer != nullptr) observer->AfterTeardown(target_, exec);
   }
+  exec.target_failure = target_.Failure();
   target_.End();
   return exec;
 }

@@ -1,7 +1,9 @@
 // gcstress engine — Engine: runs one execution of a scenario on a target under a scheduler.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -18,6 +20,7 @@ namespace gcs {
 struct EngineOptions {
   bool free_mode = false;          // real parallel threads (FreeRunner) instead of the controller
   uint32_t yield_per_mille = 100;  // free mode: chance of a sched_yield at each point
+  std::chrono::milliseconds step_timeout{0};  // passed to the target (TargetExecution)
 };
 
 // One execution's record.
@@ -32,6 +35,9 @@ struct Execution {
   bool torn_down = false;  // teardown ran (not after a deadlock)
   std::vector<core::AllocId> live_after_teardown;
   uint64_t steps = 0;  // steps begun (skipped ones included)
+  // The target failed as a whole (Target::Failure): the verdict unless an oracle found something
+  // before it (Judge).
+  std::optional<TargetFailure> target_failure;
 };
 
 // Oracles (and tests) watch an execution through this. OnEntry sees every trace entry as it is

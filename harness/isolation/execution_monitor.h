@@ -7,6 +7,7 @@
 
 #include "harness/engine/engine.h"
 #include "harness/isolation/progress_page.h"
+#include "harness/oracles/oracle.h"
 #include "harness/scheduler/strategy.h"
 
 namespace gcs::isolation {
@@ -26,7 +27,7 @@ namespace gcs::isolation {
 // The engine calls the observer in deterministic mode on the one running thread, in free mode
 // under its recorder's lock, and the strategy only in deterministic mode: the page has one
 // writer at a time. Cost: a few relaxed stores per trace entry and per decision.
-class ExecutionMonitor final : public ExecutionObserver {
+class ExecutionMonitor final : public ExecutionObserver, public ViolationSink {
  public:
   explicit ExecutionMonitor(PageRegion& region) : region_(region) {}
 
@@ -47,6 +48,8 @@ class ExecutionMonitor final : public ExecutionObserver {
   void EndExecution();
 
   void OnEntry(const TraceEntry& entry) override;
+  // An oracle's violation, as it is found: kept in the page if the most severe so far.
+  void OnViolation(const Violation& violation) override { region_.NoteFinding(violation); }
   void AfterTeardown(Target& target, const Execution& execution) override;
 
   PageRegion& region() { return region_; }

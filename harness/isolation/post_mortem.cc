@@ -166,7 +166,9 @@ std::string DescribeThreads(const Scenario& s, const ProgressPage& p) {
   return out;
 }
 
-DeathReport PostMortem(const DeathInput& in) {
+namespace {
+
+DeathReport DeathVerdict(const DeathInput& in) {
   const Scenario& s = *in.scenario;
   const ProgressPage& p = in.region->page();
   DeathReport out;
@@ -228,6 +230,22 @@ DeathReport PostMortem(const DeathInput& in) {
   }
   v.site = function.empty() ? cause : cause + ":" + function;
   v.message += (function.empty() ? "" : " in " + function) + ", " + Where(s, place);
+  return out;
+}
+
+}  // namespace
+
+DeathReport PostMortem(const DeathInput& in) {
+  DeathReport out = DeathVerdict(in);
+  // What the oracles found before the death came first: it is the verdict, and the death (its
+  // report kept as evidence) is what followed from it.
+  const ProgressPage& p = in.region->page();
+  std::optional<Violation> found = in.region->Finding();
+  if (!found) return out;
+  const FatalEvent& f = p.fatal;
+  if (f.claimed.load(std::memory_order_acquire) == 2 && f.progress < p.finding.progress) return out;
+  found->message += "; then " + out.verdict.message;
+  out.verdict = std::move(*found);
   return out;
 }
 

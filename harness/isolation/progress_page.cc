@@ -103,8 +103,44 @@ void PageRegion::BeginExecution(uint64_t seed, uint32_t num_threads) {
   p.decisions.store(0, std::memory_order_relaxed);
   p.spec_length.store(0, std::memory_order_relaxed);
   p.running.store(kNoThreadIndex, std::memory_order_relaxed);
+  p.finding.state.store(0, std::memory_order_relaxed);
   p.progress.fetch_add(1, std::memory_order_relaxed);
   p.state.store(static_cast<uint32_t>(ExecState::kSetup), std::memory_order_release);
+}
+
+void PageRegion::NoteFinding(const Violation& v) {
+  OracleFinding& f = page_->finding;
+  if (f.state.load(std::memory_order_relaxed) == 2 && f.kind <= static_cast<uint32_t>(v.kind)) {
+    return;  // as severe or more, and earlier
+  }
+  f.state.store(1, std::memory_order_relaxed);
+  f.kind = static_cast<uint32_t>(v.kind);
+  f.thread = v.thread;
+  f.step = v.step;
+  f.obj = v.obj;
+  f.trace_index = v.trace_index;
+  f.progress = page_->progress.load(std::memory_order_relaxed);
+  f.op_length = CopyBounded(f.op, sizeof f.op, v.op.data(), v.op.size());
+  f.phase_length = CopyBounded(f.phase, sizeof f.phase, v.phase.data(), v.phase.size());
+  f.site_length = CopyBounded(f.site, sizeof f.site, v.site.data(), v.site.size());
+  f.message_length = CopyBounded(f.message, sizeof f.message, v.message.data(), v.message.size());
+  f.state.store(2, std::memory_order_release);
+}
+
+std::optional<Violation> PageRegion::Finding() const {
+  const OracleFinding& f = page_->finding;
+  if (f.state.load(std::memory_order_acquire) != 2) return std::nullopt;
+  Violation v;
+  v.kind = static_cast<ViolationKind>(f.kind);
+  v.thread = f.thread;
+  v.step = f.step;
+  v.obj = f.obj;
+  v.trace_index = f.trace_index;
+  v.op.assign(f.op, std::min<size_t>(f.op_length, sizeof f.op));
+  v.phase.assign(f.phase, std::min<size_t>(f.phase_length, sizeof f.phase));
+  v.site.assign(f.site, std::min<size_t>(f.site_length, sizeof f.site));
+  v.message.assign(f.message, std::min<size_t>(f.message_length, sizeof f.message));
+  return v;
 }
 
 void PageRegion::SetSpec(std::string_view spec) {

@@ -5,11 +5,13 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "harness/input_error.h"
+#include "harness/oracles/violation_record.h"
 #include "harness/scheduler/schedule.h"
 
 // Why a page. A child process that segfaults, aborts or is SIGKILLed by the watchdog takes its
@@ -67,7 +69,28 @@ struct FatalEvent {
   uint32_t step = 0;
   uint32_t running = kNoThreadIndex;  // deterministic mode: the thread holding the baton
   uint32_t backtrace_depth = 0;
+  uint64_t progress = 0;  // the page's progress counter when it struck
   uintptr_t backtrace[48] = {};
+};
+
+// The most severe violation the oracles had found in the running execution so far, kept as they
+// find them (ExecutionMonitor::OnViolation). If the process then dies in the same execution — a
+// target touching the memory whose early free the oracles just reported — that finding came
+// first, and it is the verdict (PostMortem). Written by the executing process only.
+struct OracleFinding {
+  static constexpr size_t kMaxText = 512;
+  std::atomic<uint32_t> state{0};  // 0 none in this execution, 1 being written, 2 complete
+  uint32_t kind = 0;               // ViolationKind
+  uint32_t thread = 0;
+  uint32_t step = 0;
+  uint64_t obj = 0;
+  uint64_t trace_index = 0;
+  uint64_t progress = 0;  // the page's progress counter when found
+  uint32_t op_length = 0, phase_length = 0, site_length = 0, message_length = 0;
+  char op[64] = {};
+  char phase[32] = {};
+  char site[128] = {};
+  char message[kMaxText] = {};
 };
 
 struct ProgressPage {
@@ -98,6 +121,7 @@ struct ProgressPage {
   std::atomic<uint32_t> summary_length{0};
   char summary[kMaxSummary] = {};
   FatalEvent fatal;
+  OracleFinding finding;
   ThreadSlot threads[kMaxThreads];
 };
 
@@ -125,6 +149,8 @@ class PageRegion {
   void BeginExecution(uint64_t seed, uint32_t num_threads);
   void SetSpec(std::string_view spec);
   void AppendDecision(const sched::Decision& decision);
+  // Keeps `v` as the execution's finding if none is kept yet or it is more severe (a lower kind).
+  void NoteFinding(const Violation& v);
 
   // --- the reader's side.
   // The schedule recorded so far; false if more decisions were taken than fit (then `out` holds
@@ -132,6 +158,8 @@ class PageRegion {
   bool ReadSchedule(sched::Schedule* out) const;
   std::string Spec() const;
   std::string Summary() const;
+  // The execution's finding, if one was kept (complete).
+  std::optional<Violation> Finding() const;
 
  private:
   PageRegion(ProgressPage* page, size_t bytes);

@@ -23,6 +23,16 @@ struct OracleOptions {
 
 class ShadowModel;
 
+// Told of every violation as an oracle finds it, during the execution (in free mode under the
+// recorder's lock). The isolation layer keeps the most severe in the progress page, so that a
+// process that dies later in the execution still gets the oracles' verdict (isolation/
+// post_mortem.h): what they found came first.
+class ViolationSink {
+ public:
+  virtual ~ViolationSink() = default;
+  virtual void OnViolation(const Violation& violation) = 0;
+};
+
 // The trace entries an oracle looks at: entry kinds, and of kEvent entries the event kinds.
 // OracleSet hands each oracle only the entries it names (in order, with their trace indices);
 // leaving the others out must not change its verdict. An event kind the target made up (beyond
@@ -65,6 +75,15 @@ class Oracle : public ExecutionObserver {
   virtual std::vector<Violation> Violations() const = 0;
   // The first violation found in the current execution (lowest trace_index), if any.
   std::optional<Violation> Result() const;
+
+  // Where violations go as they are found (nullptr: nowhere); set between executions.
+  void SetSink(ViolationSink* sink) { sink_ = sink; }
+
+ protected:
+  ViolationSink* sink() const { return sink_; }
+
+ private:
+  ViolationSink* sink_ = nullptr;
 };
 
 // The default oracle set for a target (harness/oracles/oracles.cc): every oracle when the target

@@ -35,6 +35,11 @@ class OracleSet final : public ExecutionObserver {
   std::optional<Violation> Verdict() const;
 
   const std::vector<std::unique_ptr<Oracle>>& oracles() const { return oracles_; }
+  // Every oracle's sink (Oracle::SetSink).
+  void SetSink(ViolationSink* sink) {
+    for (const auto& o : oracles_)
+      o->SetSink(sink);
+  }
 
  private:
   // Dispatch slots: one per non-event entry kind, one per event kind, one for an event kind the

@@ -60,6 +60,7 @@ bool ShadowOracle::Report(Violation v) {
     reported_[v.obj] = true;
   }
   if (violations_.size() >= kMaxViolations) return false;
+  if (sink() != nullptr) sink()->OnViolation(v);
   violations_.push_back(std::move(v));
   return true;
 }

@@ -46,6 +46,7 @@ class BatchRunner {
       : sink_(sink), region_(region), scenario_(scenario), config_(config), ex_(executor) {
     options_.free_mode = free_mode;
     options_.yield_per_mille = config.yield_per_mille;
+    options_.step_timeout = config.step_timeout;
   }
 
   // True if the parent says not to start iteration i. A hunt finishes what it was asked for

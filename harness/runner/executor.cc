@@ -18,6 +18,11 @@ Executor::Executor(std::unique_ptr<Target> target, const OracleOptions& oracle_o
 
 Executor::~Executor() = default;
 
+void Executor::SetMonitor(isolation::ExecutionMonitor* monitor) {
+  monitor_ = monitor;
+  judge_.SetSink(monitor);
+}
+
 JudgedExecution Executor::Execute(const Scenario& scenario, const std::vector<std::string>& faults,
                                   sched::Strategy& strategy, uint64_t seed,
                                   const EngineOptions& options) {

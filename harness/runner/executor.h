@@ -62,7 +62,8 @@ class Executor {
 
   // Keeps `monitor`'s page up to date during every execution from now on (nullptr: none; not
   // owned): what fork mode's parent and the watchdog read.
-  void SetMonitor(isolation::ExecutionMonitor* monitor) { monitor_ = monitor; }
+  // The monitor also hears of each violation as it is found, for a death later in the execution.
+  void SetMonitor(isolation::ExecutionMonitor* monitor);
   isolation::ExecutionMonitor* monitor() const { return monitor_; }
 
  private:

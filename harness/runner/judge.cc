@@ -22,10 +22,38 @@ ExecutionObserver* Judge::Observer() {
 std::optional<Violation> Judge::Verdict(const Scenario& scenario,
                                         const Execution& execution) const {
   std::vector<Violation> found = oracles_.All();
+  if (execution.target_failure) {
+    // What the oracles saw after the target failed is the failure's echo (every call answered
+    // target-failed, threads stopped): only what they found before it competes with it.
+    const Violation failure = TargetFailureViolation(execution);
+    std::erase_if(found, [&](const Violation& v) { return v.trace_index >= failure.trace_index; });
+    found.push_back(failure);
+  }
   if (execution.outcome == sched::ExecutionResult::Outcome::kDeadlock) {
     found.push_back(DeadlockViolation(scenario, execution));
   }
   return MostSevere(found);
+}
+
+Violation TargetFailureViolation(const Execution& execution) {
+  const TargetFailure& f = *execution.target_failure;
+  Violation v;
+  v.kind = f.kind;
+  v.message = f.message;
+  v.thread = f.thread;
+  v.step = f.step;
+  v.op = f.op;
+  v.phase = f.phase;
+  v.site = f.site;
+  // At the first entry the failure marked: the step (or discard) it failed in, else the end.
+  v.trace_index = execution.trace.entries.size();
+  for (size_t i = 0; i < execution.trace.entries.size(); ++i) {
+    if (execution.trace.entries[i].error == kTargetFailedError) {
+      v.trace_index = i;
+      break;
+    }
+  }
+  return v;
 }
 
 namespace {

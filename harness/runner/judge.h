@@ -15,7 +15,10 @@ namespace gcs {
 //   - the oracles (OracleSet over MakeOracles(target, options)): each watches the trace and the
 //     target's final state;
 //   - the execution itself: an execution that ended in kDeadlock (live threads, none runnable) is
-//     a `deadlock` violation naming every blocked thread, found by no oracle.
+//     a `deadlock` violation naming every blocked thread, found by no oracle;
+//   - the target: one that failed as a whole (a remote adapter that exited, hung or wrote
+//     garbage: Target::Failure) gives a crash, hang or target-error violation; what the oracles
+//     found before it still competes with it, nothing after it.
 // When several report, the verdict is the most severe (MostSevere, violation_record.h: the lowest
 // kind in violations.def order — a double free outranks the refcount drift that preceded it —
 // then the earliest trace entry, then signature and message), so the pick never depends on the
@@ -39,12 +42,18 @@ class Judge {
   std::optional<Violation> Verdict(const Scenario& scenario, const Execution& execution) const;
 
   size_t OracleCount() const { return oracles_.oracles().size(); }
+  // Where the oracles' violations go as they are found (Oracle::SetSink).
+  void SetSink(ViolationSink* sink) { oracles_.SetSink(sink); }
   const OracleOptions& options() const { return options_; }
 
  private:
   OracleOptions options_;
   OracleSet oracles_;
 };
+
+// The violation of an execution whose target failed as a whole (Execution::target_failure): its
+// kind, site and place, at the first trace entry the failure answered.
+Violation TargetFailureViolation(const Execution& execution);
 
 // The `deadlock` violation of an execution that ended in kDeadlock: thread and step of the lowest
 // blocked thread, the op it was in, site = the kind of resource it waits for ("vm-lock"), and

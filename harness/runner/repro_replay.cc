@@ -8,7 +8,9 @@
 namespace gcs {
 
 ReplayResult ReplayRepro(Executor& executor, const Repro& repro) {
-  GCS_CHECK_MSG(executor.target().Name() == repro.target, "replaying on another target");
+  GCS_CHECK_MSG(
+      TargetSpec(executor.target()) == repro.target || executor.target().Name() == repro.target,
+      "replaying on another target");
   EngineOptions options;
   options.free_mode = repro.free_mode;
   options.yield_per_mille = repro.yield_per_mille;

@@ -61,6 +61,11 @@ void RunState::KeepLowest(Failure&& failure) {
 }
 
 void RunState::RecordFailure(Failure&& failure) {
+  if (failure.evidence.empty() && failure.execution.target_failure) {
+    // A target that failed as a whole left what it wrote (a remote adapter's standard error).
+    failure.evidence = failure.execution.target_failure->evidence;
+    failure.evidence_file = failure.execution.target_failure->evidence_file;
+  }
   std::lock_guard<std::mutex> guard(mu);
   CountViolation(failure.iteration, failure.violation.kind);
   KeepLowest(std::move(failure));

@@ -89,6 +89,8 @@ Expected<Runner> Runner::Create(RunConfig config, TargetFactory factory) {
   }
   Expected<std::unique_ptr<Target>> target = factory();
   if (!target) return target.error();
+  // Repros and reports name the version that ran ("comlink@4.4.1"), whatever the default is.
+  if (!config.target.empty()) config.target = TargetSpec(**target);
   const std::vector<std::string> known = (*target)->FaultNames();
   for (size_t i = 0; i < config.faults.size(); ++i) {
     const std::string& f = config.faults[i];
@@ -115,10 +117,8 @@ Expected<Runner> Runner::Create(RunConfig config, TargetFactory factory) {
     state->spec = (*strategy)->Spec();
     state->explores = Explores(**strategy);
   }
-  // A scenario's expect block may name any built-in target's faults; runs use only their own.
-  state->load_options.known_faults = AllTargetFaultNames();
-  state->load_options.target = std::string((*target)->Name());
-  state->load_options.supported_ops = (*target)->SupportedOps();
+  // A scenario's expect block may name any target's faults; runs use only their own.
+  state->load_options = ScenarioLoadOptionsFor(**target);
   state->executors.push_back(std::make_unique<Executor>(
       std::move(target).value(), OracleOptions{.free_mode = state->free_mode}));
   state->config = std::move(config);
@@ -181,6 +181,7 @@ RunSummary Runner::Run(const Scenario& scenario, const RunHooks& hooks) {
   rs.track_violating = config.stop_on_kind.has_value();
   rs.options.free_mode = st.free_mode;
   rs.options.yield_per_mille = config.yield_per_mille;
+  rs.options.step_timeout = config.step_timeout;
   const uint64_t limit = config.iterations == 0 ? kNoIteration : config.iterations;
 
   RunSummary summary;
@@ -276,6 +277,7 @@ uint32_t Runner::Confirm(const Scenario& scenario, const Failure& failure, uint3
   Executor& ex = *st.executors[0];
   EngineOptions options;
   options.free_mode = st.free_mode;
+  options.step_timeout = st.config.step_timeout;
   options.yield_per_mille = st.config.yield_per_mille;
   const std::string signature = failure.violation.Signature();
   uint32_t same = 0;

@@ -8,7 +8,9 @@
 // this interface (README, "Testing your own runtime").
 #pragma once
 
+#include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -20,6 +22,8 @@
 #include "harness/input_error.h"
 #include "harness/scenario/op.h"
 #include "harness/scenario/scenario.h"
+#include "harness/scenario/scenario_loader.h"
+#include "harness/scenario/violation.h"
 
 namespace gcs {
 
@@ -36,6 +40,23 @@ struct StepRequest {
   uint32_t thread = 0;  // scenario thread index
   const Step* step = nullptr;
   Value obj, to, weak, held, token, from;
+};
+
+// The error a failed target (Target::Failure) answers every call with, from the failure on.
+inline constexpr std::string_view kTargetFailedError = "target-failed";
+
+// A target that failed as a whole (Target::Failure): the verdict's kind (crash, hang or
+// target-error), where it was, and what it left.
+struct TargetFailure {
+  ViolationKind kind = ViolationKind::kCrash;
+  std::string site;     // "adapter-exit-1", "adapter-timeout", "adapter-protocol"
+  std::string message;  // one line: the request, and what went wrong
+  uint32_t thread = 0;  // the request's thread (threads.size() for setup and teardown)
+  uint32_t step = 0;
+  std::string op;             // the step's op ("" outside a step)
+  std::string phase;          // "setup", "step" or "teardown"
+  std::string evidence;       // the adapter's standard error
+  std::string evidence_file;  // where a report keeps it: "adapter.txt"
 };
 
 struct StepResult {
@@ -58,6 +79,9 @@ struct TargetExecution {
   std::vector<std::string> faults;  // validated names (Target::FaultNames)
   core::SchedHooks* hooks = nullptr;
   core::Observer* observer = nullptr;
+  // The run's --step-timeout (0: none). A target that waits on another process answers within
+  // half of it, so that its own hang verdict comes before the watchdog's.
+  std::chrono::milliseconds step_timeout{0};
 };
 
 class Target {
@@ -65,6 +89,12 @@ class Target {
   virtual ~Target() = default;
 
   virtual std::string_view Name() const = 0;
+  // Which version of the system under test runs ("" if the target has no versions). A target
+  // named "name@version" runs that one; plain "name" its first (TargetInfo::versions).
+  virtual std::string_view Version() const { return ""; }
+  // What runs, in words, for reports: "comlink 4.4.1 (node v20.20.2)". Remote targets know only
+  // after their first execution.
+  virtual std::string About() const { return std::string(Name()); }
   // Which ops the adapter implements; scenarios using others are refused at load.
   virtual OpSet SupportedOps() const = 0;
   // The fault switches this target understands, in its declaration order.
@@ -110,19 +140,34 @@ class Target {
   virtual std::optional<ObjectState> Inspect(core::AllocId id) = 0;
   // Releases the execution's state.
   virtual void End() = 0;
+  // Set when the system under test failed as a whole during the execution — a remote adapter
+  // that exited, hung or wrote garbage — rather than any object in it: the execution's verdict,
+  // unless an oracle found something before it. Read after Teardown (or the aborted execution's
+  // last call), before End.
+  virtual std::optional<TargetFailure> Failure() const { return std::nullopt; }
 };
 
-// The built-in targets, by name ("core", and "cpython" when built with it).
+// A target gcstress can make: the built-in ones, then the remote ones whose manifests it finds
+// (targets/README.md, "Finding a target").
 struct TargetInfo {
-  std::string_view name;
-  std::string_view help;
-  std::unique_ptr<Target> (*make)();
+  std::string name;
+  std::string help;
+  std::vector<std::string> versions;  // the first is the default; empty: one unnamed version
+  std::function<Expected<std::unique_ptr<Target>>(const std::string& version)> make;
 };
 std::vector<TargetInfo> ListTargets();
-Expected<std::unique_ptr<Target>> MakeTarget(std::string_view name);
+// `spec` is "name" or "name@version".
+Expected<std::unique_ptr<Target>> MakeTarget(std::string_view spec);
+// "name@version" for a target with versions, else its name.
+std::string TargetSpec(const Target& target);
+// Every "name" and "name@version" of ListTargets(): what an expect entry's "target" may say.
+std::vector<std::string> AllTargetSpecs();
 // Every built-in target's fault names, in target order, each once. A scenario's `expect` block
 // may name any of them (scenarios/cpython/ names the cpython adapter's); a run on one target
 // uses only the entries whose faults that target has.
 std::vector<std::string> AllTargetFaultNames();
+// What scenarios to run on `target` are loaded with: any target's faults and names in expect
+// entries, the target's own ops.
+LoadOptions ScenarioLoadOptionsFor(const Target& target);
 
 }  // namespace gcs
