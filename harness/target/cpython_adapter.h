@@ -94,7 +94,10 @@ enum class Fault : uint8_t {
   kCount,
 };
 
-class CpythonTarget final : public Target {
+// Not final: a binding in front of the C API (the pyo3 target) overrides how handles hold their
+// references and what taking the GIL means (the "binding hooks" below); everything else —
+// interpreters, threads, the model GIL, probes, the other ops — is this adapter's.
+class CpythonTarget : public Target {
  public:
   CpythonTarget() = default;
   ~CpythonTarget() override;
@@ -120,11 +123,14 @@ class CpythonTarget final : public Target {
   std::optional<ObjectState> Inspect(core::AllocId id) override;
   void End() override;
 
+  // The guard's refusal (below): the handle's object is dead.
+  static constexpr std::string_view kObjectFreed = "object-freed";
+
   // Entered from the weakref callbacks (cpython_target.cc), with the GIL held.
   void OnProbe(PyObject* weakref);
   void OnRegistryCallback(size_t registration);
 
- private:
+ protected:
   // Where a free is reported from, which fixes its site and whether the object's referrers are
   // garbage with it (see ReportFree).
   enum class FreeContext : uint8_t { kDealloc, kCollect, kVmDestroy };
@@ -138,6 +144,7 @@ class CpythonTarget final : public Target {
     int16_t attached_vm = -1;             // -1: not attached
     std::vector<PyThreadState*> tstates;  // by VM index, made on first use, on this thread
     FreeContext free_context = FreeContext::kDealloc;  // what frees reported now are inside
+    void* binding = nullptr;  // the binding's own per-thread GIL state (pyo3: PyO3's GILPool)
   };
   // What a Value's slot holds.
   struct Slot {
@@ -147,6 +154,7 @@ class CpythonTarget final : public Target {
     int16_t vm = -1;
     size_t registration = 0;  // token: index into registrations_
     bool released = false;    // discarded, or its reference went with its VM
+    void* binding = nullptr;  // handle: the binding's own handle owning `ref` (pyo3: Py<PyAny>)
   };
   struct ObjRecord {
     PyObject* obj = nullptr;    // identity only; dereferenced only while alive
@@ -192,16 +200,32 @@ class CpythonTarget final : public Target {
   StepResult SwitchVm(ThreadCtx& ts, int16_t vm);
   StepResult DestroyVm(ThreadCtx& ts, int16_t vm);
 
+  // --- binding hooks: what a binding in front of the C API changes (pyo3_target.h). The
+  // defaults are the C API's own: Py_INCREF/Py_DECREF and this adapter's reference pool.
+  // The thread just took the GIL in `vm` (model lock held, its state restored): apply what waits
+  // for it (the adapter's pool; `point`: a schedule point first, if anything waits).
+  virtual void OnGilTaken(ThreadCtx& ts, int16_t vm, bool point);
+  // The thread is about to give the GIL up (then the model lock).
+  virtual void OnGilReleasing(ThreadCtx& ts) { (void)ts; }
+  // With the GIL held: apply whatever refcount changes wait elsewhere than in a VM's pool, before
+  // a VM ends or at teardown (the C API defers nothing else).
+  virtual void FlushDeferred(ThreadCtx& ts) { (void)ts; }
+  // A handle takes over the owned reference `owned` (GIL held).
+  virtual StepResult BindHandle(PyObject* owned, core::AllocId id, int16_t vm);
+  virtual StepResult Clone(ThreadCtx& ts, const Value& v);
+  virtual StepResult DropHandle(ThreadCtx& ts, const Value& value);
+  // The handle's VM is being destroyed (GIL held, that VM's state current): let go of its
+  // reference now, unless its object is dead.
+  virtual void ReleaseWithVm(const Slot& s);
+  virtual StepResult Yield(ThreadCtx& ts);
+
   // --- cpython_ops.cc: the op mapping
   StepResult Do(const StepRequest& req, ThreadCtx& ts);
   Value Store(const Slot& slot);
   Slot Load(const Value& value);
-  StepResult BindHandle(PyObject* owned, core::AllocId id, int16_t vm);
-  StepResult DropHandle(ThreadCtx& ts, const Value& value);
   bool DecrefHandle(PyObject* obj, core::AllocId id, const char* site);
   int16_t VmOf(core::AllocId id);
   StepResult New(ThreadCtx& ts, bool subclass);
-  StepResult Clone(ThreadCtx& ts, const Value& v);
   StepResult SetField(ThreadCtx& ts, const Value& obj, int field, const Value& to);
   StepResult ClearField(ThreadCtx& ts, const Value& obj, int field);
   StepResult Collect(ThreadCtx& ts, int16_t vm);
@@ -211,7 +235,6 @@ class CpythonTarget final : public Target {
   StepResult Register(ThreadCtx& ts, const Value& target, const Value* held);
   StepResult Unregister(ThreadCtx& ts, const Value& token);
   StepResult Use(ThreadCtx& ts, const Value& v);
-  StepResult Yield(ThreadCtx& ts);
 
   const Scenario* scenario_ = nullptr;
   core::SchedHooks* hooks_ = nullptr;

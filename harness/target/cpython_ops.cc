@@ -9,15 +9,12 @@
 namespace gcs::cpython {
 namespace {
 
-// The guard's refusal (cpython_adapter.h): the handle's object is dead.
-constexpr std::string_view kObjectFreed = "object-freed";
-
 StepResult Error(core::Status s) {
   return StepResult{core::StatusName(s)};
 }
 
 StepResult Freed() {
-  return StepResult{kObjectFreed};
+  return StepResult{CpythonTarget::kObjectFreed};
 }
 
 }  // namespace
@@ -41,10 +38,12 @@ class CpythonTarget::GilScope {
     }
     PyEval_RestoreThread(target.TstateFor(ts, vm));
     implicit_ = true;
-    target.DrainPool(vm, /*point=*/true);
+    target.OnGilTaken(ts, vm, /*point=*/true);
   }
   ~GilScope() {
-    if (implicit_) target_.gil_.Release(target_.hooks_, ts_.index);
+    if (!implicit_) return;
+    target_.OnGilReleasing(ts_);
+    target_.gil_.Release(target_.hooks_, ts_.index);
   }
   GilScope(const GilScope&) = delete;
   GilScope& operator=(const GilScope&) = delete;

@@ -208,6 +208,7 @@ void CpythonTarget::Teardown() {
         std::lock_guard<std::mutex> guard(mu_);
         before = Vm(vm).frees;
       }
+      FlushDeferred(td);
       DrainPool(vm, /*point=*/false);
       {
         FreeContextScope context(td, FreeContext::kCollect);
@@ -287,13 +288,14 @@ StepResult CpythonTarget::Attach(ThreadCtx& ts) {
   PyEval_RestoreThread(TstateFor(ts, v));
   ts.attached_vm = v;
   Emit(core::EventKind::kAttach, v, core::kNoAlloc, "cpython.attach");
-  DrainPool(v, /*point=*/true);
+  OnGilTaken(ts, v, /*point=*/true);
   return {};
 }
 
 StepResult CpythonTarget::Detach(ThreadCtx& ts) {
   if (ts.attached_vm < 0) return Error(core::Status::kNotAttached);
   Emit(core::EventKind::kDetach, ts.attached_vm, core::kNoAlloc, "cpython.detach");
+  OnGilReleasing(ts);
   ts.attached_vm = -1;
   gil_.Release(hooks_, ts.index);
   return {};
@@ -360,21 +362,21 @@ void CpythonTarget::DestroyVmLocked(ThreadCtx& ts, int16_t v) {
   for (PyObject* f : vm.finalizers)
     Py_DECREF(Checked(PyObject_CallMethod(f, "detach", nullptr), "finalize.detach"));
   DrainPool(v, /*point=*/false);
+  FlushDeferred(ts);
 
   // The scenario's handles into the VM go with it (the core frees the heap outright; here
   // CPython frees whatever nothing else holds). Slot order, so frees come in a fixed order.
-  std::vector<std::pair<PyObject*, core::AllocId>> handles;
+  std::vector<Slot> handles;
   {
     std::lock_guard<std::mutex> guard(mu_);
     for (Slot& s : slots_) {
       if (s.vm != v || s.released) continue;
       s.released = true;
-      if (s.kind == BindKind::kHandle) handles.emplace_back(s.ref, s.id);
+      if (s.kind == BindKind::kHandle) handles.push_back(s);
     }
   }
-  for (const auto& [obj, id] : handles) {
-    if (Alive(id)) Py_DECREF(obj);  // the guard: a faulty clone may have left two for one
-  }
+  for (const Slot& s : handles)
+    ReleaseWithVm(s);
   for (int round = 0; round < 8; ++round) {
     uint64_t before;
     {
@@ -408,6 +410,14 @@ void CpythonTarget::DestroyVmLocked(ThreadCtx& ts, int16_t v) {
   }
   Emit(core::EventKind::kVmDestroyEnd, v, core::kNoAlloc, "cpython.vm-destroy",
        static_cast<int64_t>(freed));
+}
+
+void CpythonTarget::OnGilTaken(ThreadCtx&, int16_t vm, bool point) {
+  DrainPool(vm, point);
+}
+
+void CpythonTarget::ReleaseWithVm(const Slot& s) {
+  if (Alive(s.id)) Py_DECREF(s.ref);  // the guard: a faulty clone may have left two for one
 }
 
 void CpythonTarget::DrainPool(int16_t v, bool point) {
