@@ -20,8 +20,8 @@ enum class ReplyStatus : uint8_t {
 };
 
 // A started adapter: its standard input and output are pipes to us, its standard error a third
-// pipe we keep the tail of. It is started with fork + exec in its manifest's folder, dies with
-// us (PR_SET_PDEATHSIG), and never inherits another descriptor of ours.
+// pipe we keep the tail of. It is started with fork + exec in its manifest's folder and never
+// inherits another descriptor of ours; it exits when its input closes (when we end).
 //
 // Not thread-safe: one caller at a time (RemoteTarget serializes its calls).
 class AdapterProcess {
