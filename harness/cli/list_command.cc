@@ -3,6 +3,8 @@
 #include <utility>
 
 #include "core/faults.h"
+#include "core/observer.h"
+#include "core/status.h"
 #include "harness/cli/commands.h"
 #include "harness/cli/report_output.h"
 #include "harness/cli/table.h"
@@ -14,16 +16,13 @@
 namespace gcs::cli {
 namespace {
 
-// The letters of ops.def's "Targets" column.
-constexpr std::pair<char, std::string_view> kTargetCodes[] = {{'C', "core"}, {'P', "cpython"}};
-
 std::vector<TableRow> OpRows() {
   std::vector<TableRow> rows;
   for (const OpInfo& info : kOpTable) {
     std::string targets;
-    for (const auto& [code, name] : kTargetCodes) {
-      if (info.targets.find(code) != std::string_view::npos) {
-        targets += (targets.empty() ? "" : ",") + std::string(name);
+    for (const BuiltinTarget& builtin : kBuiltinTargets) {
+      if (info.targets.find(builtin.code) != std::string_view::npos) {
+        targets += (targets.empty() ? "" : ",") + std::string(builtin.name);
       }
     }
     rows.push_back({std::string(info.json), std::string(info.fields_text),
@@ -67,8 +66,33 @@ std::vector<TableRow> ExitCodeRows() {
 
 std::vector<TableRow> TargetRows() {
   std::vector<TableRow> rows;
-  for (const TargetInfo& t : ListTargets())
-    rows.push_back({std::string(t.name), std::string(t.help)});
+  for (const TargetInfo& t : ListTargets()) {
+    std::string versions;
+    for (const std::string& v : t.versions)
+      versions += (versions.empty() ? "" : ", ") + v;
+    rows.push_back({t.name, versions.empty() ? "-" : versions, t.help});
+  }
+  return rows;
+}
+
+// The core's error names: what every target answers a refused op with where they apply.
+std::vector<TableRow> ErrorRows() {
+  std::vector<TableRow> rows;
+  for (int s = 1; s < core::kStatusCount; ++s) {
+    const auto status = static_cast<core::Status>(s);
+    rows.push_back({std::string(core::StatusName(status)), std::string(core::StatusHelp(status))});
+  }
+  return rows;
+}
+
+// The lifetime events targets report (core/events.def), the remote protocol's vocabulary.
+std::vector<TableRow> EventRows() {
+  std::vector<TableRow> rows;
+  for (int k = 0; k < core::kEventKindCount; ++k) {
+    const auto kind = static_cast<core::EventKind>(k);
+    rows.push_back(
+        {std::string(core::EventKindName(kind)), std::string(core::EventKindHelp(kind))});
+  }
   return rows;
 }
 
@@ -89,8 +113,8 @@ std::vector<TableRow> FaultRows(const Target& target) {
 }  // namespace
 
 const std::vector<std::string>& ListableThings() {
-  static const std::vector<std::string> things = {"ops",     "faults",     "strategies",
-                                                  "targets", "violations", "exit-codes"};
+  static const std::vector<std::string> things = {
+      "ops", "faults", "strategies", "targets", "violations", "exit-codes", "errors", "events"};
   return things;
 }
 
@@ -107,7 +131,11 @@ ExitCode ListCommand(const Invocation& inv) {
   } else if (what == "strategies") {
     text = FormatTable({"strategy", "parameters (default [range])", "help"}, StrategyRows(), md);
   } else if (what == "targets") {
-    text = FormatTable({"target", "help"}, TargetRows(), md);
+    text = FormatTable({"target", "versions", "help"}, TargetRows(), md);
+  } else if (what == "errors") {
+    text = FormatTable({"error", "help"}, ErrorRows(), md);
+  } else if (what == "events") {
+    text = FormatTable({"event", "fields"}, EventRows(), md);
   } else if (what == "violations") {
     text = FormatTable({"violation", "help"}, ViolationRows(), md);
   } else if (what == "exit-codes") {
