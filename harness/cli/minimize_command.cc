@@ -20,9 +20,8 @@ constexpr std::chrono::milliseconds kNoTimeLimit = std::chrono::hours(24 * 365);
 
 MinimizeOptions OptionsFor(Target& target, std::string_view target_name) {
   MinimizeOptions o;
-  o.load.known_faults = target.FaultNames();
+  o.load = ScenarioLoadOptionsFor(target);
   o.load.target = std::string(target_name);
-  o.load.supported_ops = target.SupportedOps();
   return o;
 }
 

@@ -274,10 +274,8 @@ class ReproReader {
   }
 
   bool ReadScenario(const Json& root) {
-    LoadOptions options;
-    options.known_faults = target_->FaultNames();
-    options.target = repro_.target;
-    options.supported_ops = target_->SupportedOps();
+    // A scenario's expect block may name any target's faults and targets (scenarios/README.md).
+    const LoadOptions options = ScenarioLoadOptionsFor(*target_);
     Expected<Scenario> scenario =
         ScenarioFromJson(root.at("scenario"), file_, "/scenario", options);
     if (!scenario) {
