@@ -63,84 +63,151 @@ Expected<ZooOptions> MakeZooOptions(const Flags& flags) {
   o.seed = flags.seed;
   o.yield_per_mille = flags.yield_per_mille;
   o.fixed_iterations = flags.iterations;
+  // The default target's zoo is the main job: the core, then the real systems.
+  o.real_systems = flags.target == "core" && !flags.no_real_systems;
+  o.real_iterations = flags.real_iterations;
+  auto real_budget = ParseDuration(flags.real_budget, "--real-budget");
+  if (!real_budget) return real_budget.error();
+  if (real_budget->count() <= 0) return InputError{"<flag>", "--real-budget", "must be positive"};
+  o.real_cell_budget = *real_budget;
   o.minimize = !flags.no_minimize;
   o.reports_dir = (std::filesystem::path(flags.reports) / "zoo").string();
   return o;
 }
 
-std::vector<std::string> CellRow(const ZooCell& c) {
+std::string CellKind(const ZooCell& c) {
   std::string kind = "-";
   if (c.kind) kind = std::string(ViolationName(*c.kind));
   if (!c.found && c.kind) kind = "(" + kind + ")";  // another kind showed, not the expected one
+  return kind;
+}
+
+std::string CellReplay(const ZooCell& c) {
   std::string replay = ReplayCommand(c);
   if (replay.empty()) replay = c.found ? "(free mode: not replayable)" : "-";
+  return replay;
+}
+
+std::string ReproSteps(const ZooCell& c) {
+  return c.found ? std::to_string(c.repro_steps) + "/" + std::to_string(c.scenario_steps) : "-";
+}
+
+std::vector<std::string> CellRow(const ZooCell& c) {
   return {c.fault,
           Short(c.scenario),
           c.strategy,
           c.found ? "yes" : "no",
-          kind,
+          CellKind(c),
           std::to_string(c.iterations),
           Seconds(c.seconds),
-          c.found ? std::to_string(c.repro_steps) + "/" + std::to_string(c.scenario_steps) : "-",
-          replay};
+          ReproSteps(c),
+          CellReplay(c)};
+}
+
+// A real system's row: which system and version, the scenario, what pct found and how fast.
+std::vector<std::string> RealRow(const ZooCell& c) {
+  return {c.system,
+          c.version.empty() ? "-" : c.version,
+          Short(c.scenario),
+          c.strategy,
+          c.found ? "yes" : "no",
+          CellKind(c),
+          std::to_string(c.iterations),
+          Seconds(c.seconds),
+          ReproSteps(c),
+          CellReplay(c)};
+}
+
+// "pyo3 0.17.3"; a fault cell's fault.
+std::string BugName(const ZooCell& c) {
+  return c.real ? c.system + (c.version.empty() ? "" : " " + c.version) : c.fault;
 }
 
 void PrintZoo(const ZooReport& r) {
-  std::vector<TableRow> rows;
-  for (const ZooCell& c : r.cells)
-    rows.push_back(CellRow(c));
-  std::printf("%s", FormatTable({"fault", "scenario", "strategy", "found", "kind", "iterations",
-                                 "time", "repro steps", "replay"},
-                                rows, false)
-                        .c_str());
+  std::vector<TableRow> rows, real_rows;
+  for (const ZooCell& c : r.cells) {
+    if (c.real) {
+      real_rows.push_back(RealRow(c));
+    } else {
+      rows.push_back(CellRow(c));
+    }
+  }
+  if (!rows.empty()) {
+    std::printf("%s", FormatTable({"fault", "scenario", "strategy", "found", "kind", "iterations",
+                                   "time", "repro steps", "replay"},
+                                  rows, false)
+                          .c_str());
+  }
+  if (!real_rows.empty()) {
+    std::printf("%sreal systems: the bug in the library's own code, no fault switch\n%s",
+                rows.empty() ? "" : "\n",
+                FormatTable({"system", "version", "scenario", "strategy", "found", "kind",
+                             "iterations", "time", "repro steps", "replay"},
+                            real_rows, false)
+                    .c_str());
+    for (const std::string& about : r.abouts)
+      std::printf("  %s\n", about.c_str());
+  }
   std::vector<TableRow> passes;
   for (const ZooPassRow& p : r.passes) {
     std::string faults;
     for (const std::string& f : p.faults)
       faults += (faults.empty() ? "" : ",") + f;
-    passes.push_back({Short(p.scenario), faults.empty() ? "- (fixed core)" : faults,
-                      std::to_string(p.iterations),
+    if (faults.empty()) {
+      faults = p.real ? "- (" + p.system + (p.version.empty() ? "" : " " + p.version) + ")"
+                      : "- (fixed " + p.system + ")";
+    }
+    passes.push_back({Short(p.scenario), faults, std::to_string(p.iterations),
                       p.passed ? "pass" : "FAIL " + p.signature + " (" + p.repro + ")"});
   }
   std::printf("\n%s",
               FormatTable({"must pass", "faults", "iterations", "result"}, passes, false).c_str());
-  // The headline: per fault, the fastest pct cell.
+  // The headline: per bug (a fault, or a real system at a version), the fastest pct cell.
   std::printf("\n");
   size_t found = 0, failed_passes = 0;
   for (const ZooCell& c : r.cells)
     found += c.found ? 1 : 0;
   for (const ZooPassRow& p : r.passes)
     failed_passes += p.passed ? 0 : 1;
-  std::vector<std::string> faults;
+  std::vector<std::string> bugs;
+  size_t faults = 0, real_bugs = 0, missed_faults = 0, missed_real = 0;
   for (const ZooCell& c : r.cells) {
-    if (std::find(faults.begin(), faults.end(), c.fault) == faults.end()) faults.push_back(c.fault);
+    if (std::find(bugs.begin(), bugs.end(), BugName(c)) != bugs.end()) continue;
+    bugs.push_back(BugName(c));
+    (c.real ? real_bugs : faults) += 1;
   }
   for (const std::string& m : r.missed) {
-    if (std::find(faults.begin(), faults.end(), m) == faults.end()) faults.push_back(m);
+    const bool real = m.find('@') != std::string::npos;
+    (real ? missed_real : missed_faults) += 1;
+    const bool has_cells = std::any_of(r.cells.begin(), r.cells.end(), [&](const ZooCell& c) {
+      return c.target == m || c.fault == m;
+    });
+    if (!has_cells) {
+      faults += 1;
+      std::printf("MISSED %s: no scenario expects it\n", m.c_str());
+    }
   }
-  for (const std::string& fault : faults) {
+  for (const std::string& bug : bugs) {
     const ZooCell* best = nullptr;
     for (const ZooCell& c : r.cells) {
-      if (c.fault != fault || !c.found || c.strategy.rfind("pct", 0) != 0) continue;
+      if (BugName(c) != bug || !c.found || c.strategy.rfind("pct", 0) != 0) continue;
       if (best == nullptr || c.seconds < best->seconds) best = &c;
     }
     if (best == nullptr) {
-      const bool has_family = std::any_of(r.cells.begin(), r.cells.end(),
-                                          [&](const ZooCell& c) { return c.fault == fault; });
-      std::printf("MISSED %s: %s\n", fault.c_str(),
-                  has_family ? "no pct cell found it" : "no scenario expects it");
+      std::printf("MISSED %s: no pct cell found it\n", bug.c_str());
     } else {
-      std::printf("found  %-26s %-20s in %s (%llu iterations, %s): %s\n", fault.c_str(),
+      std::printf("found  %-26s %-20s in %s (%llu iterations, %s): %s\n", bug.c_str(),
                   std::string(ViolationName(best->expected)).c_str(),
                   Seconds(best->seconds).c_str(), static_cast<unsigned long long>(best->iterations),
                   Short(best->scenario).c_str(), ReplayCommand(*best).c_str());
     }
   }
-  std::printf(
-      "zoo: %zu of %zu seed faults found by pct; %zu of %zu cells found; %zu of %zu pass "
-      "checks held; %s\n",
-      faults.size() - r.missed.size(), faults.size(), found, r.cells.size(),
-      r.passes.size() - failed_passes, r.passes.size(), Seconds(r.seconds).c_str());
+  std::printf("zoo: %zu of %zu seed faults found by pct", faults - missed_faults, faults);
+  if (real_bugs > 0) {
+    std::printf("; %zu of %zu real-system bugs found by pct", real_bugs - missed_real, real_bugs);
+  }
+  std::printf("; %zu of %zu cells found; %zu of %zu pass checks held; %s\n", found, r.cells.size(),
+              r.passes.size() - failed_passes, r.passes.size(), Seconds(r.seconds).c_str());
   std::printf("%s\n", r.ok() ? "zoo: OK" : "zoo: FAILED");
 }
 
@@ -152,7 +219,7 @@ std::vector<reporters::CaseResult> ZooCases(const ZooReport& r) {
   for (const ZooCell& c : r.cells) {
     reporters::CaseResult k;
     k.suite = "zoo";
-    k.group = c.fault;
+    k.group = BugName(c);
     k.name = Short(c.scenario) + " [" + c.strategy + "]";
     k.seconds = c.seconds;
     if (c.found) {
@@ -173,7 +240,8 @@ std::vector<reporters::CaseResult> ZooCases(const ZooReport& r) {
     std::string faults;
     for (const std::string& f : p.faults)
       faults += (faults.empty() ? "" : ",") + f;
-    k.name = Short(p.scenario) + " [" + (faults.empty() ? "fixed core" : faults) + "]";
+    k.name = Short(p.scenario) + " [" +
+             (faults.empty() ? (p.real ? p.target : "fixed " + p.system) : faults) + "]";
     k.status = p.passed ? Status::kPass : Status::kFail;
     k.summary = p.passed ? std::to_string(p.iterations) + " iterations, no violation"
                          : "FAIL " + p.signature + " (" + p.repro + ")";
@@ -299,7 +367,7 @@ ExitCode ZooCommand(const Invocation& inv) {
   std::filesystem::remove_all(options->reports_dir, ec);
   ZooProgress progress;
   progress.cell = [](const ZooCell& c) {
-    std::fprintf(stderr, "  %-26s %-28s %-7s %s\n", c.fault.c_str(), Short(c.scenario).c_str(),
+    std::fprintf(stderr, "  %-26s %-28s %-7s %s\n", BugName(c).c_str(), Short(c.scenario).c_str(),
                  c.strategy.c_str(), c.found ? ("found in " + Seconds(c.seconds)).c_str() : "-");
   };
   std::fprintf(stderr, "zoo: every seed fault x its scenarios x %s, %s per cell\n",

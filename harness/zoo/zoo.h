@@ -16,7 +16,15 @@
 namespace gcs {
 
 struct ZooOptions {
-  std::string target = "core";
+  std::string target = "core";  // at each of its versions, unless it names one ("comlink@4.4.1")
+  // Then every real system the scenarios name in an expect entry's "target" (RealSystems), each
+  // at each of its versions, with real_strategies and real_iterations.
+  bool real_systems = false;
+  std::vector<std::string> real_strategies = {"pct"};
+  // A real system's execution costs milliseconds (a fresh interpreter, a Node worker), the core's
+  // microseconds: its cells get more time.
+  std::chrono::milliseconds real_cell_budget{10000};
+  uint64_t real_iterations = 100;           // pct executions per pass expectation of a real system
   std::string scenarios_dir = "scenarios";  // searched recursively for *.json
   std::vector<std::string> strategies = {"pct", "random", "dfs", "free"};
   std::chrono::milliseconds cell_budget{2000};  // per (scenario, strategy) cell
@@ -31,8 +39,13 @@ struct ZooOptions {
   std::string reports_dir = "reports/zoo";
 };
 
-// One cell of the table: a fault, one scenario of its family, one strategy.
+// One cell of the table: a bug (a fault switch, or a real system's own code at one version), one
+// scenario of its family, one strategy.
 struct ZooCell {
+  std::string target;  // the spec the cell ran ("core", "pyo3@0.17.3", "comlink@4.4.1")
+  std::string system;  // its name ("pyo3") and version ("0.17.3", "" if none)
+  std::string version;
+  bool real = false;  // a real system's own bug (no fault switch): fault is ""
   std::string fault;
   std::string scenario;  // path
   std::string strategy;  // as given ("pct"; "free" for free mode)
@@ -50,6 +63,10 @@ struct ZooCell {
 
 // A pass expectation (fixed core, or a near miss under a fault) checked on one scenario.
 struct ZooPassRow {
+  std::string target;  // spec, as ZooCell
+  std::string system;
+  std::string version;
+  bool real = false;
   std::string scenario;
   std::vector<std::string> faults;
   uint64_t iterations = 0;
@@ -61,7 +78,8 @@ struct ZooPassRow {
 struct ZooReport {
   std::vector<ZooCell> cells;
   std::vector<ZooPassRow> passes;
-  std::vector<std::string> missed;  // faults no pct cell found
+  std::vector<std::string> missed;  // faults (or "system@version") no pct cell found
+  std::vector<std::string> abouts;  // per real system and version: what ran (Target::About)
   double seconds = 0;
   bool ok() const;  // nothing missed, every pass row passed
 };
@@ -83,11 +101,21 @@ struct ZooProgress {
   std::function<void(const ZooPassRow&)> pass;
 };
 
-// Runs the zoo: for every fault of the target, every scenario whose `expect` names exactly that
-// fault with a violation kind, under every strategy, until a violation of that kind or the cell
-// budget; the first failure is minimized and written as a repro. Then every pass expectation
-// (under no fault, or a near miss under one) runs `fixed_iterations` pct executions. Scenario
-// files the target cannot load are skipped; a malformed one is an InputError.
+// Runs the zoo: for every bug of the target — each fault switch, and at each version the target's
+// own code (no fault) — every scenario whose expect entry for that target, version and fault set
+// (ExpectationsFor) is a violation kind, under every strategy, until a violation of that kind or
+// the cell budget; the first failure is minimized (unless its process died) and written as a
+// repro. Then every pass expectation (under no fault, or a near miss under one) runs
+// `fixed_iterations` pct executions. Then the same for each real system (options.real_systems).
+// Scenario files a target cannot load are skipped; a malformed one is an InputError.
 Expected<ZooReport> RunZoo(const ZooOptions& options, const ZooProgress& progress = {});
+
+// The real systems of the scenarios under options.scenarios_dir: every target without fault
+// switches, other than options.target, that some expect entry names, in target-table order.
+Expected<std::vector<std::string>> RealSystems(const ZooOptions& options);
+
+// A target spec at each version it runs in the zoo: itself if it names a version or the target
+// has none, else "name@version" for each of its versions.
+Expected<std::vector<std::string>> ZooTargetSpecs(const std::string& spec);
 
 }  // namespace gcs

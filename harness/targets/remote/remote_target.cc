@@ -81,6 +81,14 @@ RemoteTarget::RemoteTarget(Manifest manifest, std::string version)
 RemoteTarget::~RemoteTarget() = default;
 
 std::string RemoteTarget::About() const {
+  if (library_.empty() && scenario_ == nullptr) {
+    // Not run yet: ask an adapter of its own (what hello says runs), and let it go.
+    RemoteTarget probe(manifest_, version_);
+    Scenario none;
+    probe.scenario_ = &none;
+    probe.reply_timeout_ = manifest_.reply_timeout;
+    if (probe.Start()) library_ = probe.library_;
+  }
   if (!library_.empty()) return library_;
   return manifest_.name + (version_.empty() ? "" : " " + version_);
 }
@@ -88,8 +96,10 @@ std::string RemoteTarget::About() const {
 bool RemoteTarget::Start() {
   std::vector<std::pair<std::string, std::string>> env = {{"GCS_TARGET_VERSION", version_}};
   process_ = std::make_unique<AdapterProcess>(manifest_.command, manifest_.dir, env);
-  Exchange hello{.call = "hello", .what = "hello", .thread = 0, .phase = "setup"};
-  hello.thread = static_cast<uint32_t>(scenario_->threads.size());
+  Exchange hello{.call = "hello",
+                 .what = "hello",
+                 .thread = static_cast<uint32_t>(scenario_->threads.size()),
+                 .phase = "setup"};
   Json request = {{"call", "hello"},
                   {"protocol", kProtocol},
                   {"target", manifest_.name},

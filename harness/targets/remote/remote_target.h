@@ -67,7 +67,7 @@ class RemoteTarget final : public Target {
   Manifest manifest_;
   std::string version_;
   std::unique_ptr<AdapterProcess> process_;
-  std::string library_;  // what hello said runs
+  mutable std::string library_;  // what hello said runs
 
   // One execution.
   const Scenario* scenario_ = nullptr;

@@ -8,6 +8,7 @@
 
 #include "harness/runner/repro.h"
 #include "harness/runner/repro_replay.h"
+#include "harness/target/target.h"
 #include "harness/zoo/zoo_bench.h"
 #include "harness/zoo/zoo_report.h"
 #include "tests/harness/address_sanitizer.h"
@@ -193,6 +194,48 @@ TEST_F(ZooTest, TheBenchSearchesEveryScenarioOfAFamilyAndJudgesTheOneFreeFindsSl
   EXPECT_EQ(j["faults"][0]["judged"], report->rows[f.judged].scenario);
   EXPECT_EQ(j["missing"].size(), 4u);
   EXPECT_EQ(j["free_yield_per_mille"], 0);
+}
+
+// The main job's second part: after the core, every real system an expect entry names, at each
+// of its versions, with no fault switch — the bug is the library's own code.
+TEST_F(ZooTest, RealSystemsFollowTheCoreWithTheirOwnBugs) {
+  GCS_SKIP_UNDER_ASAN();
+  if (!MakeTarget("pyo3").ok()) GTEST_SKIP() << "built without the pyo3 target";
+  Copy("refpool/refpool-minimal.json");
+  Copy("fixed/clone-with-lock-held.json");
+  ZooOptions options = Options();
+  options.real_systems = true;
+  options.real_iterations = 50;
+  auto systems = RealSystems(options);
+  ASSERT_TRUE(systems.ok()) << systems.error().Format();
+  EXPECT_EQ(*systems, std::vector<std::string>{"pyo3"});
+  auto report = RunZoo(options);
+  ASSERT_TRUE(report.ok()) << report.error().Format();
+  // The core misses the faults no copied scenario expects; pyo3 misses nothing.
+  for (const std::string& m : report->missed)
+    EXPECT_EQ(m.find("pyo3"), std::string::npos) << m;
+  size_t real_cells = 0;
+  for (const ZooCell& c : report->cells) {
+    if (!c.real) continue;
+    ++real_cells;
+    EXPECT_EQ(c.system, "pyo3");
+    EXPECT_EQ(c.target, "pyo3@" + c.version);
+    EXPECT_EQ(c.strategy, "pct");  // the real systems' cells: pct only
+    EXPECT_TRUE(c.found) << c.scenario;
+    EXPECT_EQ(c.kind, ViolationKind::kUseAfterFree);
+    EXPECT_TRUE(fs::exists(c.repro)) << c.repro;
+  }
+  EXPECT_EQ(real_cells, 1u);  // refpool-minimal; clone-with-lock-held must pass
+  size_t real_passes = 0;
+  for (const ZooPassRow& p : report->passes) {
+    if (!p.real) continue;
+    ++real_passes;
+    EXPECT_TRUE(p.passed) << p.scenario << ": " << p.signature;
+    EXPECT_EQ(p.iterations, 50u);
+  }
+  EXPECT_EQ(real_passes, 1u);
+  ASSERT_EQ(report->abouts.size(), 1u);
+  EXPECT_NE(report->abouts[0].find("PyO3"), std::string::npos) << report->abouts[0];
 }
 
 TEST_F(ZooTest, BadInputIsAnError) {
