@@ -4,10 +4,10 @@
 #include <cstdio>
 #include <filesystem>
 
-#include "core/runtime.h"
 #include "harness/cli/commands.h"
 #include "harness/cli/duration.h"
 #include "harness/cli/report_output.h"
+#include "harness/minimizer/isolated_predicate.h"
 #include "harness/minimizer/minimizer.h"
 #include "harness/runner/report_dir.h"
 #include "harness/runner/repro_replay.h"
@@ -23,6 +23,21 @@ MinimizeOptions OptionsFor(Target& target, std::string_view target_name) {
   o.load = ScenarioLoadOptionsFor(target);
   o.load.target = std::string(target_name);
   return o;
+}
+
+bool ReplaysToItsVerdict(Target& target, const Repro& repro) {
+  if (target.SafeInProcess()) {
+    Expected<std::unique_ptr<Target>> replay_target = MakeTarget(repro.target);
+    if (!replay_target) return false;
+    Executor executor(std::move(replay_target).value(), OracleOptions{});
+    const ReplayResult check = ReplayRepro(executor, repro);
+    return check.matches && !check.diverged_at;
+  }
+  bool ok = false;
+  const auto error = ReplayReproIsolated(
+      NamedTarget(repro.target), repro, 1, std::chrono::seconds(10),
+      [&](uint64_t, ReplayResult&& r) { ok = r.matches && (r.died || !r.diverged_at); });
+  return !error && ok;
 }
 
 // "reports/x/repro.json" -> "reports/x/repro.min.json".
@@ -58,7 +73,7 @@ ExitCode MinimizeCommand(const Invocation& inv) {
   const auto start = std::chrono::steady_clock::now();
   const MinimizeResult m =
       Minimize(repro->scenario, repro->schedule,
-               MakeSignaturePredicate(**target, repro->faults, signature), options);
+               MinimizerPredicateFor(**target, repro->target, repro->faults, signature), options);
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (m.stop == MinimizeResult::Stop::kNotReproduced) {
@@ -75,12 +90,8 @@ ExitCode MinimizeCommand(const Invocation& inv) {
   out.verdict.trace_index = 0;
 
   // The minimizer promises a whole schedule; a repro file that does not replay is worse than
-  // none, so check before writing.
-  Expected<std::unique_ptr<Target>> replay_target = MakeTarget(out.target);
-  if (PrintIfError(replay_target)) return ExitCode::kBadInput;
-  Executor executor(std::move(replay_target).value(), OracleOptions{});
-  const ReplayResult check = ReplayRepro(executor, out);
-  if (!check.matches || check.diverged_at) {
+  // none, so check before writing (in a child, where a candidate would have run in one).
+  if (!ReplaysToItsVerdict(**target, out)) {
     PrintError("minimize: internal error: the minimized repro does not replay to " + signature);
     return ExitCode::kInternalError;
   }
@@ -106,12 +117,9 @@ MinimizedFailure MinimizeFailure(std::FILE* out, const Scenario& scenario, const
   const char* why_not = nullptr;
   if (config.free_mode) {
     why_not = "free mode has no schedule";
-  } else if (!failure.evidence.empty() || failure.execution.trace.entries.empty()) {
-    // The execution's process died: re-running candidates in this process could kill it.
-    why_not = "the execution's process died";
-  } else if (!core::kQuarantineByDefault) {
-    // With ASan the core frees for real: a candidate that touches freed memory ends gcstress.
-    why_not = "this build frees memory for real (ASan); minimize the repro with a build without";
+  } else if (failure.execution.schedule.decisions.empty() &&
+             failure.execution.trace.entries.empty()) {
+    why_not = "the execution's process died before its schedule was read";
   }
   if (why_not != nullptr) {
     std::fprintf(out, "  not minimized: %s\n", why_not);
@@ -123,8 +131,11 @@ MinimizedFailure MinimizeFailure(std::FILE* out, const Scenario& scenario, const
     return result;
   }
   const std::string signature = failure.violation.Signature();
-  const MinimizeResult m = Minimize(scenario, failure.execution.schedule,
-                                    MakeSignaturePredicate(**target, config.faults, signature),
+  // A died execution's candidates may die too: in children, whatever the target.
+  const bool died = !failure.evidence.empty() || failure.execution.trace.entries.empty();
+  const Predicate predicate =
+      MinimizerPredicateFor(**target, config.target, config.faults, signature, died);
+  const MinimizeResult m = Minimize(scenario, failure.execution.schedule, predicate,
                                     OptionsFor(**target, config.target));
   if (m.stop == MinimizeResult::Stop::kNotReproduced || !m.violation) {
     std::fprintf(out, "  not minimized: the failure did not reproduce in this process\n");

@@ -21,6 +21,7 @@ class CoreTarget final : public Target {
   bool FullEventStream() const override { return true; }
   // The core keeps every thread's state in its Runtime, none in thread-local storage.
   bool NeedsOsThreads() const override { return false; }
+  bool SafeInProcess() const override { return core::kQuarantineByDefault; }
 
   void Begin(const TargetExecution& exec) override;
   void ThreadBegin(uint32_t thread) override;

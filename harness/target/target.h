@@ -114,6 +114,10 @@ class Target {
   // reschedule; the schedule, the trace and the verdict are the same either way. Free mode always
   // runs OS threads. When in doubt, leave it true.
   virtual bool NeedsOsThreads() const { return true; }
+  // True if no execution can corrupt or kill the process running it — the memory errors it shows
+  // stay within the target's own bookkeeping (the core quarantines what it frees). Work that
+  // re-runs many candidates (the minimizer) then runs them in process; otherwise each in a child.
+  virtual bool SafeInProcess() const { return false; }
 
   // --- one execution. Calls come in this order:
   //   Begin, { ThreadBegin(t), Apply(...)*, Discard(...)*, ThreadEnd(t) } per thread (threads

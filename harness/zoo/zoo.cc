@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <set>
 
+#include "harness/minimizer/isolated_predicate.h"
 #include "harness/minimizer/minimizer.h"
 #include "harness/runner/repro.h"
 #include "harness/runner/runner.h"
@@ -38,16 +39,17 @@ struct ZooTarget {
   uint64_t pass_iterations = 0;
 };
 
-// Writes the failure's repro, minimized first when asked, replayable and its process alive (a
-// candidate of a died execution could kill this process too).
+// Writes the failure's repro, minimized first when asked and replayable (the candidates of a died
+// execution, or of a target that may kill its process, run in child processes).
 std::string WriteCellRepro(const ZooOptions& options, const ZooScenario& file,
                            const RunConfig& config, const Failure& failure, ZooCell& cell) {
   Repro repro = MakeRepro(file.scenario, config, failure);
   const bool died = !failure.evidence.empty() || failure.execution.trace.entries.empty();
-  if (options.minimize && !config.free_mode && !died) {
+  if (options.minimize && !config.free_mode) {
     auto target = MakeTarget(config.target);
     if (target.ok()) {
-      Predicate predicate = MakeSignaturePredicate(**target, config.faults, cell.signature);
+      const Predicate predicate =
+          MinimizerPredicateFor(**target, config.target, config.faults, cell.signature, died);
       MinimizeOptions mo;
       mo.max_time = options.minimize_budget;
       mo.load = ScenarioLoadOptionsFor(**target);

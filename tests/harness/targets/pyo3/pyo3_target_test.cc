@@ -212,5 +212,26 @@ TEST_F(Pyo3CliTest, CheckHoldsAndTheReproReplaysToTheSameSignature) {
   EXPECT_NE(replay.out.find("reproduced 10/10"), std::string::npos) << replay.out;
 }
 
+// PyO3's access to the freed object often kills the process right after the oracles named it:
+// the minimizer runs each candidate in a child, and a candidate that shows the signature and then
+// dies still counts.
+TEST_F(Pyo3CliTest, TheNoisyReproMinimizesInChildProcessesAndStillReplays) {
+  const auto run =
+      Gcstress({"run", "--target", "pyo3", testing::kScenarios + "refpool/refpool-noisy.json"});
+  ASSERT_EQ(run.code, 1) << run.out << run.err;
+  const std::string repro = ReplayPath(run.out);
+  ASSERT_FALSE(repro.empty()) << run.out;
+  const auto min = Gcstress({"minimize", repro});
+  ASSERT_EQ(min.code, 0) << min.out << min.err;
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(min.out, m, std::regex("after: +([0-9]+) steps"))) << min.out;
+  EXPECT_LT(std::stoi(m[1].str()), 25) << min.out;  // refpool-noisy has 25
+  ASSERT_TRUE(std::regex_search(min.out, m, std::regex("replay: gcstress replay (\\S+)")))
+      << min.out;
+  const auto replay = Gcstress({"replay", m[1].str(), "--repeat", "10"});
+  EXPECT_EQ(replay.code, 1) << replay.out << replay.err;
+  EXPECT_NE(replay.out.find("reproduced 10/10"), std::string::npos) << replay.out;
+}
+
 }  // namespace
 }  // namespace gcs
