@@ -293,7 +293,7 @@ void PrintBench(const ZooBenchReport& report) {
     judged[f.judged] = true;
   for (size_t i = 0; i < report.rows.size(); ++i) {
     const ZooBenchRow& r = report.rows[i];
-    table.push_back({r.fault, Short(r.scenario), Found(r.pct), MedianTime(r.pct),
+    table.push_back({r.bug, Short(r.scenario), Found(r.pct), MedianTime(r.pct),
                      MedianIterations(r.pct), Found(r.free), MedianTime(r.free),
                      MedianIterations(r.free), Speedup(r), judged[i] ? "*" : ""});
   }
@@ -342,7 +342,7 @@ ExitCode RunBench(const Invocation& inv, const ZooOptions& zoo) {
                o.seeds, Seconds(std::chrono::duration<double>(*budget).count()).c_str(),
                o.free_yield_per_mille);
   auto report = RunZooBench(o, [](const ZooBenchRow& r) {
-    std::fprintf(stderr, "  %-26s %-28s done\n", r.fault.c_str(), Short(r.scenario).c_str());
+    std::fprintf(stderr, "  %-26s %-28s done\n", r.bug.c_str(), Short(r.scenario).c_str());
   });
   if (PrintIfError(report)) return ExitCode::kBadInput;
   PrintBench(*report);

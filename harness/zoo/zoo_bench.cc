@@ -45,19 +45,23 @@ DetectionStats Summarize(std::vector<Search> searches, double budget_seconds) {
   return stats;
 }
 
-// One search: runs until the expected kind, or the budget.
-Search RunSearch(const ZooBenchOptions& o, const Scenario& s, const std::string& fault,
-                 ViolationKind expected, bool free_mode, uint64_t seed) {
+// One search: runs until the expected kind (any kind: nullopt), or the budget.
+Search RunSearch(const ZooBenchOptions& o, const std::string& target, const Scenario& s,
+                 const std::vector<std::string>& faults, std::optional<ViolationKind> expected,
+                 bool free_mode, uint64_t seed) {
   RunConfig c;
-  c.target = o.zoo.target;
-  c.faults = {fault};
+  c.target = target;
+  c.faults = faults;
+  // A real system's bug can kill the process running it: each search in child processes.
+  c.isolate = faults.empty();
+  c.step_timeout = std::chrono::seconds(10);
   c.free_mode = free_mode;
   c.strategy = free_mode ? "free" : "pct";
   c.yield_per_mille = o.free_yield_per_mille;
   c.seed = seed;
   c.iterations = 0;
   c.time_budget = free_mode ? o.free_budget : o.pct_budget;
-  c.keep_going = true;
+  c.keep_going = expected.has_value();
   c.stop_on_kind = expected;
   Search out;
   auto runner = Runner::Create(c);
@@ -67,7 +71,7 @@ Search RunSearch(const ZooBenchOptions& o, const Scenario& s, const std::string&
   out.seconds = std::chrono::duration<double>(Clock::now() - start).count();
   out.iterations = static_cast<double>(summary.iterations);
   for (const Failure& f : summary.failures) {
-    if (f.violation.kind != expected) continue;
+    if (expected && f.violation.kind != *expected) continue;
     out.found = true;
     out.iterations = static_cast<double>(f.iteration + 1);
     break;
@@ -75,11 +79,12 @@ Search RunSearch(const ZooBenchOptions& o, const Scenario& s, const std::string&
   return out;
 }
 
-DetectionStats Searches(const ZooBenchOptions& o, const Scenario& s, const std::string& fault,
-                        ViolationKind expected, bool free_mode) {
+DetectionStats Searches(const ZooBenchOptions& o, const std::string& target, const Scenario& s,
+                        const std::vector<std::string>& faults,
+                        std::optional<ViolationKind> expected, bool free_mode) {
   std::vector<Search> searches;
   for (uint32_t seed = 1; seed <= o.seeds; ++seed)
-    searches.push_back(RunSearch(o, s, fault, expected, free_mode, seed));
+    searches.push_back(RunSearch(o, target, s, faults, expected, free_mode, seed));
   const auto budget = free_mode ? o.free_budget : o.pct_budget;
   return Summarize(searches, std::chrono::duration<double>(budget).count());
 }
@@ -88,7 +93,9 @@ void JudgeFault(const ZooBenchReport& report, ZooBenchFault& f) {
   f.pct_ok = true;
   for (size_t i : f.rows) {
     const DetectionStats& pct = report.rows[i].pct;
-    f.pct_ok &= pct.found == pct.searches && pct.median_seconds < kPctMedianTarget;
+    // A real system's executions cost what its runtime costs (an interpreter, a Node worker):
+    // its pct must find every search, and its times are shown, not held to the core's target.
+    f.pct_ok &= pct.found == pct.searches && (f.real || pct.median_seconds < kPctMedianTarget);
   }
   // Hardest for free: fewest finds, then the highest median; the first in path order on a tie.
   f.judged = f.rows.front();
@@ -99,7 +106,7 @@ void JudgeFault(const ZooBenchReport& report, ZooBenchFault& f) {
       f.judged = i;
     }
   }
-  f.speedup_ok = report.rows[f.judged].speedup >= kSpeedupTarget;
+  f.speedup_ok = f.real || report.rows[f.judged].speedup >= kSpeedupTarget;
 }
 
 }  // namespace
@@ -111,38 +118,55 @@ bool ZooBenchReport::ok() const {
 
 Expected<ZooBenchReport> RunZooBench(const ZooBenchOptions& options,
                                      const std::function<void(const ZooBenchRow&)>& report_row) {
-  auto target = MakeTarget(options.zoo.target);
-  if (!target.ok()) return target.error();
-  auto files = LoadZooScenarios(options.zoo, **target);
-  if (!files.ok()) return files.error();
+  auto specs = ZooTargetSpecs(options.zoo.target);
+  if (!specs.ok()) return specs.error();
   ZooBenchReport report;
-  for (const std::string& fault : (*target)->FaultNames()) {
-    ZooBenchFault verdict;
-    verdict.fault = fault;
-    for (const ZooScenario& file : *files) {
-      for (const Expectation& e : file.scenario.expect) {
-        if (e.faults.size() != 1 || e.faults[0] != fault || !e.violation) continue;
-        ZooBenchRow row;
-        row.fault = fault;
-        row.scenario = file.path;
-        row.expected = *e.violation;
-        row.pct = Searches(options, file.scenario, fault, row.expected, false);
-        row.free = Searches(options, file.scenario, fault, row.expected, true);
-        if (row.pct.median_found && row.pct.median_seconds > 0) {
-          row.speedup = row.free.median_seconds / row.pct.median_seconds;
-          row.speedup_is_bound = !row.free.median_found;
+  for (const std::string& spec : *specs) {
+    auto target = MakeTarget(spec);
+    if (!target.ok()) return target.error();
+    auto files = LoadZooScenarios(options.zoo, **target);
+    if (!files.ok()) return files.error();
+    const std::string name((*target)->Name()), version((*target)->Version());
+    // The bugs: each fault switch alone, then the target's own code (no fault).
+    std::vector<std::vector<std::string>> bugs;
+    for (const std::string& f : (*target)->FaultNames())
+      bugs.push_back({f});
+    bugs.push_back({});
+    for (const std::vector<std::string>& faults : bugs) {
+      ZooBenchFault verdict;
+      verdict.fault = faults.empty() ? name + (version.empty() ? "" : " " + version) : faults[0];
+      verdict.real = faults.empty();
+      for (const ZooScenario& file : *files) {
+        for (const Expectation* e : ExpectationsFor(file.scenario, name, version)) {
+          if (e->faults != faults || !e->violation) continue;
+          ZooBenchRow row;
+          row.target = TargetSpec(**target);
+          row.fault = faults.empty() ? "" : faults[0];
+          row.bug = verdict.fault;
+          row.scenario = file.path;
+          row.expected = *e->violation;
+          const std::optional<ViolationKind> wanted =
+              faults.empty() ? std::nullopt : std::optional(row.expected);
+          row.pct = Searches(options, row.target, file.scenario, faults, wanted, false);
+          row.free = Searches(options, row.target, file.scenario, faults, wanted, true);
+          if (row.pct.median_found && row.pct.median_seconds > 0) {
+            row.speedup = row.free.median_seconds / row.pct.median_seconds;
+            row.speedup_is_bound = !row.free.median_found;
+          }
+          if (report_row) report_row(row);
+          verdict.rows.push_back(report.rows.size());
+          report.rows.push_back(std::move(row));
         }
-        if (report_row) report_row(row);
-        verdict.rows.push_back(report.rows.size());
-        report.rows.push_back(std::move(row));
       }
+      if (verdict.rows.empty()) {
+        // A fault no scenario expects is missing; a version without a failing scenario is a
+        // version without the bug.
+        if (!faults.empty()) report.missing.push_back(verdict.fault);
+        continue;
+      }
+      JudgeFault(report, verdict);
+      report.faults.push_back(std::move(verdict));
     }
-    if (verdict.rows.empty()) {
-      report.missing.push_back(fault);
-      continue;
-    }
-    JudgeFault(report, verdict);
-    report.faults.push_back(std::move(verdict));
   }
   return report;
 }

@@ -41,9 +41,12 @@ struct DetectionStats {
   double max_seconds = 0;  // of the searches that found it
 };
 
-// One scenario of a fault's family, searched `seeds` times with pct and with free.
+// One scenario of a bug's family (a fault's, or a real system's own at one version), searched
+// `seeds` times with pct and with free.
 struct ZooBenchRow {
-  std::string fault;
+  std::string target;    // the spec searched ("core", "pyo3@0.17.3")
+  std::string fault;     // the fault switch; "" for a real system's own bug
+  std::string bug;       // the fault, or "system version"
   std::string scenario;  // path
   ViolationKind expected = ViolationKind::kCrash;
   DetectionStats pct, free;
@@ -59,7 +62,8 @@ struct ZooBenchRow {
 // interleaving, and a family's minimal sequence often fails under every interleaving, so any
 // loop finds it at once — those rows are shown, not judged.
 struct ZooBenchFault {
-  std::string fault;
+  std::string fault;         // the bug: a fault switch, or "system version"
+  bool real = false;         // a real system's own bug: pct must find every search; times are shown
   std::vector<size_t> rows;  // indices into ZooBenchReport::rows, in path order
   size_t judged = 0;         // the row the speedup is judged on
   bool pct_ok = false;
@@ -76,8 +80,12 @@ struct ZooBenchReport {
 
 // Every fault of the target against every scenario of its family (an expect entry naming just
 // that fault with a violation kind), searched `seeds` times from different base seeds with pct
-// and with free mode, each search until the expected violation kind or its budget. Wall-clock
-// figures: a benchmark, not a result. `row` is called as each row is done.
+// and with free mode, each search until the expected violation kind or its budget. A target with
+// versions is searched at each; its own bug (the expect entry for it with no faults) counts as
+// found at the first violation of any kind, as a loop of the real system's tests stops at any
+// failure — a crash, usually, where the oracles name a use-after-free (free mode runs only the
+// order-independent oracles); its executions run in child processes. Wall-clock figures: a
+// benchmark, not a result. `row` is called as each row is done.
 Expected<ZooBenchReport> RunZooBench(const ZooBenchOptions& options,
                                      const std::function<void(const ZooBenchRow&)>& row = {});
 

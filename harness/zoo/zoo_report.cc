@@ -14,9 +14,14 @@ nlohmann::ordered_json ZooToJson(const ZooReport& report) {
   out["ok"] = report.ok();
   out["seconds"] = report.seconds;
   out["missed"] = report.missed;
+  out["systems"] = report.abouts;
   Json cells = Json::array();
   for (const ZooCell& c : report.cells) {
     Json j;
+    j["target"] = c.target;
+    j["system"] = c.system;
+    j["version"] = c.version;
+    j["real"] = c.real;
     j["fault"] = c.fault;
     j["scenario"] = c.scenario;
     j["strategy"] = c.strategy;
@@ -36,6 +41,8 @@ nlohmann::ordered_json ZooToJson(const ZooReport& report) {
   Json passes = Json::array();
   for (const ZooPassRow& p : report.passes) {
     Json j;
+    j["target"] = p.target;
+    j["real"] = p.real;
     j["scenario"] = p.scenario;
     j["faults"] = p.faults;
     j["iterations"] = p.iterations;
@@ -77,7 +84,9 @@ nlohmann::ordered_json ZooBenchToJson(const ZooBenchReport& report,
   Json rows = Json::array();
   for (const ZooBenchRow& r : report.rows) {
     Json j;
+    j["target"] = r.target;
     j["fault"] = r.fault;
+    j["bug"] = r.bug;
     j["scenario"] = r.scenario;
     j["expected"] = std::string(ViolationName(r.expected));
     j["pct"] = StatsToJson(r.pct);
