@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <string>
 
+#include "core/status.h"
+
 namespace gcs {
 
 EntryInterest PrematureCollectionOracle::Interest() const {
@@ -23,6 +25,9 @@ void PrematureCollectionOracle::Judge(const TraceEntry& e, size_t index) {
   if (!full_stream()) return;
   switch (e.kind) {
     case TraceEntry::Kind::kStepEnd:
+      DanglingLiveProxy(e, index);
+      StepOver(e.thread);
+      return;
     case TraceEntry::Kind::kStepSkipped:
     case TraceEntry::Kind::kThreadStop:
     case TraceEntry::Kind::kThreadEnd:
@@ -82,6 +87,26 @@ void PrematureCollectionOracle::Judge(const TraceEntry& e, size_t index) {
     if (model.thread(t).in_flight && t != e.thread) h.closers.push_back(t);
   }
   held_back_.push_back(std::move(h));
+}
+
+void PrematureCollectionOracle::DanglingLiveProxy(const TraceEntry& e, size_t index) {
+  // A proxy that answers "the owner has no export for me" while the spec says its export lives:
+  // it is neither released nor invalidated, and its owner is not closed — the owner let go of
+  // the object while this proxy still reached it (coincident's shared heap: another worker's
+  // release deleted the entry both workers' proxies used). The object may not be freed yet (its
+  // owner has not collected), but what the proxy reaches is gone.
+  if (e.error != core::StatusName(core::Status::kDanglingProxy)) return;
+  if (e.thread >= shadow().num_threads()) return;
+  const ShadowModel::ThreadPos& pos = shadow().thread(e.thread);
+  if (!pos.in_flight || !pos.obj_bound) return;
+  const core::AllocId proxy = pos.obj_value.obj;
+  const ShadowModel::Object* p = shadow().Find(proxy);
+  if (p == nullptr || !p->alive() || !p->proxy_active || !shadow().ValidVm(p->proxy_owner)) return;
+  if (shadow().vm(p->proxy_owner).closed) return;
+  Report(ViolationKind::kPrematureCollection, e.thread, "", p->proxy_target, index,
+         "allocation " + AllocName(p->proxy_target) + " let go by its owner vm" +
+             std::to_string(p->proxy_owner) + " while proxy " + AllocName(proxy) +
+             " still reaches it: " + std::string(OpName(pos.op)) + " answered dangling-proxy");
 }
 
 void PrematureCollectionOracle::StepOver(uint32_t thread) {

@@ -20,6 +20,8 @@ namespace gcs {
 //    would make it unreachable and the threads that were inside a step when it happened (and
 //    the freeing thread): it is excused if one of those threads begins closing one of those
 //    VMs before its step ends, and reported once all of them have ended the step they were in.
+// Also a use of a live proxy — not released, not invalidated, its owner not closed — that the
+// target answers with dangling-proxy: what it reaches was let go while it still reached it.
 // Needs a full event stream: without every edge and handle the model cannot claim reachability.
 class PrematureCollectionOracle final : public ShadowOracle {
  public:
@@ -44,6 +46,8 @@ class PrematureCollectionOracle final : public ShadowOracle {
   // `thread` ended the step it was in: it can excuse nothing more; a free no thread can excuse
   // any more is reported. UINT32_MAX: the execution is over, every held-back free is reported.
   void StepOver(uint32_t thread);
+  // A use of a live proxy answered dangling-proxy: its target was let go while it reached it.
+  void DanglingLiveProxy(const TraceEntry& e, size_t index);
 
   std::vector<HeldBack> held_back_;
 };

@@ -42,7 +42,8 @@ class Reader {
                                           "full_event_stream",
                                           "reports_holders",
                                           "reply_timeout_ms"};
-    for (const auto& [key, value] : root.items()) {
+    for (const auto& item : root.items()) {
+      const std::string& key = item.key();
       if (std::find_if(std::begin(kFields), std::end(kFields),
                        [&](const char* f) { return key == f; }) == std::end(kFields)) {
         return Fail("/" + EscapePointerComponent(key), "unknown field " + QuoteForMessage(key));
