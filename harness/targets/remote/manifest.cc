@@ -59,6 +59,11 @@ class Reader {
       return Fail("/name", "target name " + QuoteForMessage(m.name) +
                                " must be 1 to 64 letters, digits, '_', '-' or '.'");
     }
+    for (const BuiltinTarget& builtin : kBuiltinTargets) {
+      if (builtin.name == m.name) {
+        return Fail("/name", "\"" + m.name + "\" is a built-in target's name");
+      }
+    }
     const std::string folder = fs::path(m.dir).filename().string();
     if (folder != m.name) {
       return Fail("/name", "name " + QuoteForMessage(m.name) +
