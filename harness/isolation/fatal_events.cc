@@ -45,7 +45,6 @@ void Claim(ProgressPage& p, int signal, bool with_backtrace) {
   f.signal = signal;
   f.exec_state = p.state.load(std::memory_order_relaxed);
   f.running = p.running.load(std::memory_order_relaxed);
-  f.progress = p.progress.load(std::memory_order_relaxed);
   const auto tid = static_cast<int32_t>(::syscall(SYS_gettid));
   const uint32_t n = p.num_threads.load(std::memory_order_relaxed);
   for (uint32_t t = 0; t < n && t < ProgressPage::kMaxThreads; ++t) {

@@ -237,13 +237,12 @@ DeathReport DeathVerdict(const DeathInput& in) {
 
 DeathReport PostMortem(const DeathInput& in) {
   DeathReport out = DeathVerdict(in);
-  // What the oracles found before the death came first: it is the verdict, and the death (its
-  // report kept as evidence) is what followed from it.
-  const ProgressPage& p = in.region->page();
+  // What the oracles found before the death replaces the death's verdict only if it is of a more
+  // severe kind: a target touching memory the oracles just saw freed dies of a crash, and their
+  // use-after-free is the verdict, the crash (its report kept as evidence) what followed from
+  // it. A sanitizer's report of the same kind keeps its own site, as before.
   std::optional<Violation> found = in.region->Finding();
-  if (!found) return out;
-  const FatalEvent& f = p.fatal;
-  if (f.claimed.load(std::memory_order_acquire) == 2 && f.progress < p.finding.progress) return out;
+  if (!found || static_cast<int>(found->kind) >= static_cast<int>(out.verdict.kind)) return out;
   found->message += "; then " + out.verdict.message;
   out.verdict = std::move(*found);
   return out;

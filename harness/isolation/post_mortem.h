@@ -24,6 +24,11 @@
 //      else the signal in lower case ("sigsegv"); function = the first own frame of the
 //      backtrace the recorder took, symbolized here.
 //   4. an exit with a non-zero code and nothing else to go on: `crash`, site "exit-<code>".
+// Then the oracles' most severe finding of the execution before it died (the page's
+// OracleFinding) replaces that verdict if it is of a strictly more severe kind (violations.def
+// order). So a real system that crashes touching memory the oracles just reported freed keeps
+// the oracles' use-after-free as its verdict, while a sanitizer's report still outranks an
+// earlier wrong-VM finding, and keeps its own site against an oracle finding of its own kind.
 //
 // Where: the scenario thread the event struck (its OS thread ran that scenario thread), else in
 // deterministic mode the thread holding the baton, else (a hang in free mode) the lowest thread

@@ -119,7 +119,6 @@ void PageRegion::NoteFinding(const Violation& v) {
   f.step = v.step;
   f.obj = v.obj;
   f.trace_index = v.trace_index;
-  f.progress = page_->progress.load(std::memory_order_relaxed);
   f.op_length = CopyBounded(f.op, sizeof f.op, v.op.data(), v.op.size());
   f.phase_length = CopyBounded(f.phase, sizeof f.phase, v.phase.data(), v.phase.size());
   f.site_length = CopyBounded(f.site, sizeof f.site, v.site.data(), v.site.size());

@@ -69,14 +69,14 @@ struct FatalEvent {
   uint32_t step = 0;
   uint32_t running = kNoThreadIndex;  // deterministic mode: the thread holding the baton
   uint32_t backtrace_depth = 0;
-  uint64_t progress = 0;  // the page's progress counter when it struck
   uintptr_t backtrace[48] = {};
 };
 
 // The most severe violation the oracles had found in the running execution so far, kept as they
 // find them (ExecutionMonitor::OnViolation). If the process then dies in the same execution — a
-// target touching the memory whose early free the oracles just reported — that finding came
-// first, and it is the verdict (PostMortem). Written by the executing process only.
+// target touching the memory whose early free the oracles just reported — that finding is the
+// verdict when it is more severe than the death's (PostMortem). Written by the executing process
+// only.
 struct OracleFinding {
   static constexpr size_t kMaxText = 512;
   std::atomic<uint32_t> state{0};  // 0 none in this execution, 1 being written, 2 complete
@@ -85,7 +85,6 @@ struct OracleFinding {
   uint32_t step = 0;
   uint64_t obj = 0;
   uint64_t trace_index = 0;
-  uint64_t progress = 0;  // the page's progress counter when found
   uint32_t op_length = 0, phase_length = 0, site_length = 0, message_length = 0;
   char op[64] = {};
   char phase[32] = {};

@@ -217,7 +217,7 @@ TEST(PrematureCollectionOracleTest, TheCollectorFreeingAnUnreachableCycleIsFine)
 TEST(PrematureCollectionOracleTest, WithoutAFullEventStreamItClaimsNothing) {
   TraceBuilder t = Bound();
   t.Free(kT1, 1);
-  EXPECT_TRUE(Judged(t).empty());
+  EXPECT_TRUE(Judged(t, /*full_stream=*/false).empty());
 }
 
 }  // namespace
