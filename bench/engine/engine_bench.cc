@@ -5,6 +5,7 @@
 #include <string>
 
 #include "bench/engine/refpool_scenario.h"
+#include "bench/steps_scenario.h"
 #include "harness/engine/engine.h"
 #include "harness/runner/executor.h"
 #include "harness/runner/runner.h"
@@ -40,24 +41,11 @@ std::unique_ptr<sched::Strategy> Strategy(const char* spec) {
 // runnable thread, so no decision is ever asked of the strategy.
 constexpr int kSteps = 4000;
 std::string StepsScenario() {
-  std::string steps = R"({"op": "attach"})";
-  for (int i = 1; i < kSteps; ++i) {
-    switch (i % 4) {
-      case 1:
-        steps += R"(, {"op": "new", "as": "a"})";
-        break;
-      case 2:
-        steps += R"(, {"op": "clone", "obj": "a", "as": "b"})";
-        break;
-      case 3:
-        steps += R"(, {"op": "drop", "obj": "b"})";
-        break;
-      default:
-        steps += R"(, {"op": "yield"})";
-        break;
-    }
-  }
-  return R"({"format": 1, "name": "steps", "threads": {"t": [)" + steps + "]}}";
+  // The cycle starts at step 1 with new; step 0 attaches.
+  return bench::CyclingScenario(
+      kSteps, R"({"op": "attach"})",
+      {R"({"op": "yield"})", R"({"op": "new", "as": "a"})",
+       R"({"op": "clone", "obj": "a", "as": "b"})", R"({"op": "drop", "obj": "b"})"});
 }
 
 // The engine alone: what DESIGN §9's 2M steps/s is about.

@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <string>
 
+#include "bench/steps_scenario.h"
 #include "harness/engine/engine.h"
 #include "harness/runner/executor.h"
 #include "harness/scenario/scenario_loader.h"
@@ -51,24 +52,10 @@ std::optional<Scenario> LoadFile(const Target& target, const std::string& relati
 // a discard), nothing the adapter does costs anything. What remains is the protocol.
 constexpr int kSteps = 2000;
 std::string StepsScenario() {
-  std::string steps = R"({"op": "new", "as": "a"})";
-  for (int i = 1; i < kSteps; ++i) {
-    switch (i % 4) {
-      case 1:
-        steps += R"(, {"op": "use", "obj": "a"})";
-        break;
-      case 2:
-        steps += R"(, {"op": "clone", "obj": "a", "as": "b"})";
-        break;
-      case 3:
-        steps += R"(, {"op": "drop", "obj": "b"})";
-        break;
-      default:
-        steps += R"(, {"op": "yield"})";
-        break;
-    }
-  }
-  return R"({"format": 1, "name": "steps", "threads": {"t": [)" + steps + "]}}";
+  return bench::CyclingScenario(
+      kSteps, R"({"op": "new", "as": "a"})",
+      {R"({"op": "yield"})", R"({"op": "use", "obj": "a"})",
+       R"({"op": "clone", "obj": "a", "as": "b"})", R"({"op": "drop", "obj": "b"})"});
 }
 
 void BM_NullAdapterSteps(benchmark::State& state) {
@@ -82,7 +69,7 @@ void BM_NullAdapterSteps(benchmark::State& state) {
   for (auto _ : state) {
     Execution e = engine.Run(*s, {}, **rr, 1, {});
     if (e.target_failure) {
-      state.SkipWithError(e.target_failure->message.c_str());
+      state.SkipWithError(e.target_failure->violation.message.c_str());
       return;
     }
     steps += e.steps;
@@ -106,7 +93,7 @@ void Executions(benchmark::State& state, const std::string& spec, const std::str
   for (auto _ : state) {
     JudgedExecution run = executor.Execute(*s, {}, **pct, seed++, EngineOptions{});
     if (run.execution.target_failure) {
-      state.SkipWithError(run.execution.target_failure->message.c_str());
+      state.SkipWithError(run.execution.target_failure->violation.message.c_str());
       return;
     }
     benchmark::DoNotOptimize(run.verdict);

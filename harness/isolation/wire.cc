@@ -182,13 +182,7 @@ void PutExecution(WireWriter& w, const Execution& e) {
   w.U8(e.target_failure ? 1 : 0);
   if (e.target_failure) {
     const TargetFailure& f = *e.target_failure;
-    w.U8(static_cast<uint8_t>(f.kind));
-    w.Str(f.site);
-    w.Str(f.message);
-    w.U32(f.thread);
-    w.U32(f.step);
-    w.Str(f.op);
-    w.Str(f.phase);
+    PutViolation(w, f.violation);
     w.Str(f.evidence);
     w.Str(f.evidence_file);
   }
@@ -240,13 +234,7 @@ Execution GetExecution(WireReader& r, TraceStrings& strings) {
   }
   if (r.U8() != 0) {
     TargetFailure f;
-    f.kind = static_cast<ViolationKind>(r.U8());
-    f.site = r.Str();
-    f.message = r.Str();
-    f.thread = r.U32();
-    f.step = r.U32();
-    f.op = r.Str();
-    f.phase = r.Str();
+    f.violation = GetViolation(r);
     f.evidence = r.Str();
     f.evidence_file = r.Str();
     e.target_failure = std::move(f);

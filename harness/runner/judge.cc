@@ -36,15 +36,7 @@ std::optional<Violation> Judge::Verdict(const Scenario& scenario,
 }
 
 Violation TargetFailureViolation(const Execution& execution) {
-  const TargetFailure& f = *execution.target_failure;
-  Violation v;
-  v.kind = f.kind;
-  v.message = f.message;
-  v.thread = f.thread;
-  v.step = f.step;
-  v.op = f.op;
-  v.phase = f.phase;
-  v.site = f.site;
+  Violation v = execution.target_failure->violation;
   // At the first entry the failure marked: the step (or discard) it failed in, else the end.
   v.trace_index = execution.trace.entries.size();
   for (size_t i = 0; i < execution.trace.entries.size(); ++i) {

@@ -222,6 +222,8 @@ class CpythonTarget : public Target {
   // --- cpython_ops.cc: the op mapping
   StepResult Do(const StepRequest& req, ThreadCtx& ts);
   Value Store(const Slot& slot);
+  // The step binds its "as" to `slot`, stored.
+  StepResult Bound(const Slot& slot) { return StepResult{.bound = true, .bind = Store(slot)}; }
   Slot Load(const Value& value);
   bool DecrefHandle(PyObject* obj, core::AllocId id, const char* site);
   int16_t VmOf(core::AllocId id);

@@ -147,10 +147,7 @@ StepResult CpythonTarget::BindHandle(PyObject* owned, core::AllocId id, int16_t 
   s.ref = owned;
   s.id = id;
   s.vm = vm;
-  StepResult out;
-  out.bound = true;
-  out.bind = Store(s);
-  return out;
+  return Bound(s);
 }
 
 bool CpythonTarget::DecrefHandle(PyObject* obj, core::AllocId id, const char* site) {
@@ -337,10 +334,7 @@ StepResult CpythonTarget::MakeWeak(ThreadCtx& ts, const Value& v) {
   w.ref = weakref;
   w.id = a.id;
   w.vm = a.vm;
-  StepResult out;
-  out.bound = true;
-  out.bind = Store(w);
-  return out;
+  return Bound(w);
 }
 
 StepResult CpythonTarget::Upgrade(ThreadCtx& ts, const Value& v) {
@@ -402,10 +396,7 @@ StepResult CpythonTarget::Register(ThreadCtx& ts, const Value& target, const Val
   k.id = t.id;
   k.vm = t.vm;
   k.registration = registration;
-  StepResult out;
-  out.bound = true;
-  out.bind = Store(k);
-  return out;
+  return Bound(k);
 }
 
 StepResult CpythonTarget::Unregister(ThreadCtx& ts, const Value& token) {

@@ -20,10 +20,10 @@
 #include "core/observer.h"
 #include "core/sched_hooks.h"
 #include "harness/input_error.h"
+#include "harness/oracles/violation_record.h"
 #include "harness/scenario/op.h"
 #include "harness/scenario/scenario.h"
 #include "harness/scenario/scenario_loader.h"
-#include "harness/scenario/violation.h"
 
 namespace gcs {
 
@@ -45,16 +45,12 @@ struct StepRequest {
 // The error a failed target (Target::Failure) answers every call with, from the failure on.
 inline constexpr std::string_view kTargetFailedError = "target-failed";
 
-// A target that failed as a whole (Target::Failure): the verdict's kind (crash, hang or
-// target-error), where it was, and what it left.
+// A target that failed as a whole (Target::Failure): the verdict — kind crash, hang or
+// target-error; site "adapter-exit-1", "adapter-timeout", "adapter-protocol"; the request's thread
+// (threads.size() for setup and teardown), step, op and phase ("setup", "step", "teardown"); a
+// message naming the request and what went wrong — and what it left.
 struct TargetFailure {
-  ViolationKind kind = ViolationKind::kCrash;
-  std::string site;     // "adapter-exit-1", "adapter-timeout", "adapter-protocol"
-  std::string message;  // one line: the request, and what went wrong
-  uint32_t thread = 0;  // the request's thread (threads.size() for setup and teardown)
-  uint32_t step = 0;
-  std::string op;             // the step's op ("" outside a step)
-  std::string phase;          // "setup", "step" or "teardown"
+  Violation violation;        // trace_index is the Judge's to place
   std::string evidence;       // the adapter's standard error
   std::string evidence_file;  // where a report keeps it: "adapter.txt"
 };

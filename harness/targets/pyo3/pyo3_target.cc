@@ -194,10 +194,7 @@ StepResult Pyo3Target::BindHandle(PyObject* owned, core::AllocId id, int16_t vm)
   s.binding = gcs_pyo3_own(owned);
   s.id = id;
   s.vm = vm;
-  StepResult out;
-  out.bound = true;
-  out.bind = Store(s);
-  return out;
+  return Bound(s);
 }
 
 StepResult Pyo3Target::Clone(ThreadCtx& ts, const Value& v) {
@@ -222,10 +219,7 @@ StepResult Pyo3Target::Clone(ThreadCtx& ts, const Value& v) {
   } else {
     Queue(s, +1);
   }
-  StepResult out;
-  out.bound = true;
-  out.bind = Store(c);
-  return out;
+  return Bound(c);
 }
 
 StepResult Pyo3Target::DropHandle(ThreadCtx& ts, const Value& value) {

@@ -132,14 +132,14 @@ void RemoteTarget::Fail(const Exchange& exchange, ViolationKind kind, std::strin
                         std::string message) {
   if (failure_) return;
   TargetFailure f;
-  f.kind = kind;
-  f.site = std::move(site);
-  f.message = "adapter of target \"" + manifest_.name + "\" during " + exchange.what + ": " +
-              std::move(message);
-  f.thread = exchange.thread;
-  f.step = exchange.step;
-  f.op = exchange.op;
-  f.phase = exchange.phase;
+  f.violation.kind = kind;
+  f.violation.site = std::move(site);
+  f.violation.message = "adapter of target \"" + manifest_.name + "\" during " + exchange.what +
+                        ": " + std::move(message);
+  f.violation.thread = exchange.thread;
+  f.violation.step = exchange.step;
+  f.violation.op = exchange.op;
+  f.violation.phase = exchange.phase;
   if (process_) {
     process_->Kill();
     f.evidence = process_->Stderr();
