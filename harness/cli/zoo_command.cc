@@ -349,10 +349,13 @@ ExitCode RunBench(const Invocation& inv, const ZooOptions& zoo) {
   if (!inv.flags.json.empty() && !WriteJson(inv.flags.json, ZooBenchToJson(*report, o))) {
     return ExitCode::kBadInput;
   }
-  std::printf(
-      "zoo bench: %s (targets, per fault: pct finds every search of its family, each median "
-      "< 1 s; >= 100x free's median on the family's scenario free finds slowest, marked *)\n",
-      report->ok() ? "OK" : "FAILED");
+  const bool real = std::any_of(report->faults.begin(), report->faults.end(),
+                                [](const ZooBenchFault& f) { return f.real; });
+  std::printf("zoo bench: %s (targets, per %s: pct finds every search of its family%s)\n",
+              report->ok() ? "OK" : "FAILED", real ? "version" : "fault",
+              real ? "; a real system's speeds are reported, not judged"
+                   : ", each median < 1 s; >= 100x free's median on the family's scenario free "
+                     "finds slowest, marked *");
   return report->ok() ? ExitCode::kPass : ExitCode::kViolation;
 }
 
