@@ -1,4 +1,5 @@
-// gcstress cli — the subcommands, each in its own file; main.cc parses and dispatches.
+// gcstress cli — the subcommands (commands.def), each in its own file; main.cc parses and
+// dispatches.
 #pragma once
 
 #include <cstdio>
@@ -20,20 +21,11 @@ struct Invocation {
   std::vector<std::string> extra;   // bench: passed on to the benchmark binaries
 };
 
-ExitCode RunCommand(const Invocation& inv);     // run_command.cc
-ExitCode ReplayCommand(const Invocation& inv);  // replay_command.cc
-ExitCode LoopCommand(const Invocation& inv);    // loop_command.cc
-ExitCode CheckCommand(const Invocation& inv);   // check_command.cc
-ExitCode ListCommand(const Invocation& inv);    // list_command.cc
-ExitCode BenchCommand(const Invocation& inv);   // bench_command.cc
-ExitCode ZooCommand(const Invocation& inv);     // zoo_command.cc
-ExitCode TriageCommand(const Invocation& inv);  // triage_command.cc
-
-// The fuzzing and minimization commands.
-ExitCode GenCommand(const Invocation& inv);           // gen_command.cc
-ExitCode MinimizeCommand(const Invocation& inv);      // minimize_command.cc
-ExitCode ImportCrashCommand(const Invocation& inv);   // import_crash_command.cc
-ExitCode ExportCorpusCommand(const Invocation& inv);  // export_corpus_command.cc
+// One handler per commands.def row: NameCommand, in name_command.cc.
+#define GCS_COMMAND(Name, name, letter, Args, arg, arg_help, help) \
+  ExitCode Name##Command(const Invocation& inv);
+#include "harness/cli/commands.def"
+#undef GCS_COMMAND
 
 // The `count` scenarios `gcstress gen` writes for --seed and --weights, on a target with
 // `supported_ops` (run --generate). Errors: a bad --weights. gen_command.cc

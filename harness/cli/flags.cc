@@ -81,30 +81,11 @@ void Add(CLI::App& app, const char* name, T& member, const char* value, const ch
 
 char CommandLetter(Command command) {
   switch (command) {
-    case Command::kRun:
-      return 'r';
-    case Command::kReplay:
-      return 'p';
-    case Command::kLoop:
-      return 'l';
-    case Command::kCheck:
-      return 'c';
-    case Command::kList:
-      return 'i';
-    case Command::kBench:
-      return 'b';
-    case Command::kZoo:
-      return 'z';
-    case Command::kTriage:
-      return 't';
-    case Command::kGen:
-      return 'g';
-    case Command::kMinimize:
-      return 'm';
-    case Command::kImportCrash:
-      return 'x';
-    case Command::kExportCorpus:
-      return 'e';
+#define GCS_COMMAND(Name, name, letter, Args, arg, arg_help, help) \
+  case Command::k##Name:                                           \
+    return letter;
+#include "harness/cli/commands.def"
+#undef GCS_COMMAND
   }
   return '?';
 }

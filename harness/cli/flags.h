@@ -15,22 +15,14 @@ class App;
 
 namespace gcs::cli {
 
+// The subcommands, in commands.def's order.
 enum class Command : uint8_t {
-  kRun,
-  kReplay,
-  kLoop,
-  kCheck,
-  kList,
-  kBench,
-  kZoo,
-  kTriage,
-  kGen,
-  kMinimize,
-  kImportCrash,
-  kExportCorpus,
+#define GCS_COMMAND(Name, name, letter, Args, arg, arg_help, help) k##Name,
+#include "harness/cli/commands.def"
+#undef GCS_COMMAND
 };
 
-// The flags.def "commands" letter of a subcommand ('b' for bench, which takes none).
+// The flags.def "commands" letter of a subcommand (from commands.def).
 char CommandLetter(Command command);
 
 using FlagString = std::string;

@@ -18,8 +18,28 @@ constexpr const char* kAbout =
     "cross-thread proxies, workers, VMs) by running JSON scenarios on a target under a\n"
     "deterministic scheduler. Every failure is saved as a repro that replays bit for bit.";
 
-struct Subcommand {
+enum class Args : uint8_t { kNone, kFiles, kRequiredFiles, kOneFile, kWhat, kExtras };
+
+// A commands.def row.
+struct CommandRow {
   Command command;
+  const char* name;
+  Args args;
+  const char* arg;
+  const char* arg_help;
+  const char* help;
+  ExitCode (*handler)(const Invocation&);
+};
+
+constexpr CommandRow kCommands[] = {
+#define GCS_COMMAND(Name, name, letter, Args_, arg, arg_help, help) \
+  {Command::k##Name, name, Args::k##Args_, arg, arg_help, help, &Name##Command},
+#include "harness/cli/commands.def"
+#undef GCS_COMMAND
+};
+
+struct Subcommand {
+  const CommandRow* row;
   CLI::App* app;
 };
 
@@ -54,58 +74,33 @@ int Main(int argc, char** argv) {
   app.footer("Exit codes:\n" + FormatExitCodes(false));
   Invocation inv;
   std::vector<Subcommand> subs;
-  auto add = [&](Command command, const char* name, const char* help) {
-    CLI::App* sub = app.add_subcommand(name, help);
-    RegisterFlags(*sub, command, inv.flags);
-    subs.push_back({command, sub});
-    return sub;
-  };
-
-  // Not required: `run --generate N` needs no file (RunCommand says so when both are missing).
-  add(Command::kRun, "run",
-      "run iterations of each scenario; a line per scenario, a repro per failure")
-      ->add_option("SCENARIO", inv.inputs, "scenario files");
-  add(Command::kReplay, "replay",
-      "re-execute a repro (scenario + schedule + config) and compare its verdict")
-      ->add_option("REPRO", inv.inputs, "a repro.json written by run, loop or check")
-      ->required()
-      ->expected(1);
-  add(Command::kLoop, "loop",
-      "iterate seeds until a failure, --max-time or Ctrl-C, with a live status line")
-      ->add_option("SCENARIO", inv.inputs, "a scenario file")
-      ->required()
-      ->expected(1);
-  add(Command::kCheck, "check",
-      "run each scenario's expect entries (pass, or the violation they must produce)")
-      ->add_option("SCENARIO", inv.inputs, "scenario files")
-      ->required();
-  add(Command::kList, "list", "print a declaration table")
-      ->add_option("WHAT", inv.list_what, ThingsList())
-      ->required();
-  CLI::App* bench = add(Command::kBench, "bench",
-                        "run the benchmark binaries built beside gcstress; ARGS go to them");
-  bench->allow_extras();
-  bench->prefix_command();
-  add(Command::kZoo, "zoo",
-      "the main job: every seed fault against its scenario family, per strategy, as a table");
-  add(Command::kTriage, "triage",
-      "group report folders by signature: counts, first/last seen, the shortest repro")
-      ->add_option("DIR", inv.inputs, "report directories (e.g. reports/), searched recursively")
-      ->required();
-  add(Command::kGen, "gen",
-      "print (or --out: write) generated scenarios; the same seed gives the same bytes");
-  add(Command::kMinimize, "minimize",
-      "shrink a repro's steps and schedule, keeping its signature; prints before/after sizes")
-      ->add_option("REPRO", inv.inputs, "a repro.json")
-      ->required()
-      ->expected(1);
-  add(Command::kImportCrash, "import-crash",
-      "turn a scenario_fuzzer crash input into a repro that gcstress replay reproduces")
-      ->add_option("FILE", inv.inputs, "a crash-* file libFuzzer wrote")
-      ->required()
-      ->expected(1);
-  add(Command::kExportCorpus, "export-corpus",
-      "write --scenarios as seed corpus entries for scenario_fuzzer and scenario_json_fuzzer");
+  CLI::App* extras = nullptr;  // the subcommand that passes the rest of the line on (bench)
+  for (const CommandRow& row : kCommands) {
+    CLI::App* sub = app.add_subcommand(row.name, row.help);
+    RegisterFlags(*sub, row.command, inv.flags);
+    subs.push_back({&row, sub});
+    switch (row.args) {
+      case Args::kNone:
+        break;
+      case Args::kFiles:
+        sub->add_option(row.arg, inv.inputs, row.arg_help);
+        break;
+      case Args::kRequiredFiles:
+        sub->add_option(row.arg, inv.inputs, row.arg_help)->required();
+        break;
+      case Args::kOneFile:
+        sub->add_option(row.arg, inv.inputs, row.arg_help)->required()->expected(1);
+        break;
+      case Args::kWhat:
+        sub->add_option(row.arg, inv.list_what, ThingsList())->required();
+        break;
+      case Args::kExtras:
+        sub->allow_extras();
+        sub->prefix_command();
+        extras = sub;
+        break;
+    }
+  }
 
   // CLI11 would call an unknown subcommand a missing one; name it instead.
   std::string known;
@@ -136,35 +131,9 @@ int Main(int argc, char** argv) {
     PrintError(InputError{"<command line>", "", std::string(e.what()) + " (see gcstress --help)"});
     return static_cast<int>(ExitCode::kBadInput);
   }
-  inv.extra = bench->remaining();
+  if (extras != nullptr) inv.extra = extras->remaining();
   for (const Subcommand& s : subs) {
-    if (!s.app->parsed()) continue;
-    switch (s.command) {
-      case Command::kRun:
-        return static_cast<int>(RunCommand(inv));
-      case Command::kReplay:
-        return static_cast<int>(ReplayCommand(inv));
-      case Command::kLoop:
-        return static_cast<int>(LoopCommand(inv));
-      case Command::kCheck:
-        return static_cast<int>(CheckCommand(inv));
-      case Command::kList:
-        return static_cast<int>(ListCommand(inv));
-      case Command::kBench:
-        return static_cast<int>(BenchCommand(inv));
-      case Command::kZoo:
-        return static_cast<int>(ZooCommand(inv));
-      case Command::kTriage:
-        return static_cast<int>(TriageCommand(inv));
-      case Command::kGen:
-        return static_cast<int>(GenCommand(inv));
-      case Command::kMinimize:
-        return static_cast<int>(MinimizeCommand(inv));
-      case Command::kImportCrash:
-        return static_cast<int>(ImportCrashCommand(inv));
-      case Command::kExportCorpus:
-        return static_cast<int>(ExportCorpusCommand(inv));
-    }
+    if (s.app->parsed()) return static_cast<int>(s.row->handler(inv));
   }
   PrintError("no subcommand (see gcstress --help)");
   return static_cast<int>(ExitCode::kBadInput);
