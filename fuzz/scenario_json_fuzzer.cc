@@ -11,7 +11,7 @@
 #include "harness/runner/repro.h"
 #include "harness/scenario/scenario_encoder.h"
 #include "harness/scenario/scenario_loader.h"
-#include "harness/target/core_target.h"
+#include "harness/targets/core/core_target.h"
 
 namespace {
 

@@ -9,8 +9,8 @@
 
 #include "harness/isolation/child_process.h"
 #include "harness/isolation/progress_page.h"
-#include "harness/oracles/violation_record.h"
 #include "harness/scenario/scenario.h"
+#include "harness/scenario/violation.h"
 #include "harness/scheduler/schedule.h"
 
 // What the verdict says, in order of precedence (the first thing that went wrong wins):

@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "harness/input_error.h"
-#include "harness/oracles/violation_record.h"
+#include "harness/scenario/violation.h"
 #include "harness/scheduler/schedule.h"
 
 // Why a page. A child process that segfaults, aborts or is SIGKILLed by the watchdog takes its

@@ -7,7 +7,7 @@
 #include <string_view>
 
 #include "harness/engine/engine.h"
-#include "harness/oracles/violation_record.h"
+#include "harness/scenario/violation.h"
 #include "harness/scheduler/schedule.h"
 
 // Both ends are the same binary on the same machine (fork, no exec), so integers travel in native

@@ -10,9 +10,9 @@
 #include <string_view>
 
 #include "harness/minimizer/predicate.h"
-#include "harness/oracles/violation_record.h"
 #include "harness/scenario/scenario.h"
 #include "harness/scenario/scenario_loader.h"
+#include "harness/scenario/violation.h"
 #include "harness/scheduler/schedule.h"
 
 namespace gcs {

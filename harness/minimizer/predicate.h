@@ -11,8 +11,8 @@
 
 #include "harness/engine/engine.h"
 #include "harness/minimizer/prefix_replay.h"
-#include "harness/oracles/violation_record.h"
 #include "harness/scenario/scenario.h"
+#include "harness/scenario/violation.h"
 #include "harness/scheduler/schedule.h"
 #include "harness/target/target.h"
 

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "harness/engine/engine.h"
-#include "harness/oracles/violation_record.h"
+#include "harness/scenario/violation.h"
 
 namespace gcs {
 
@@ -86,7 +86,7 @@ class Oracle : public ExecutionObserver {
   ViolationSink* sink_ = nullptr;
 };
 
-// The default oracle set for a target (harness/oracles/oracles.cc): every oracle when the target
+// The default oracle set for a target (oracle_set.cc): every oracle when the target
 // reports a full event stream; otherwise those that judge only what is reported (a missing event
 // must never look like a bug). The oracles of one set share one ShadowModel.
 std::vector<std::unique_ptr<Oracle>> MakeOracles(const Target& target,

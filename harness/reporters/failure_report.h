@@ -7,10 +7,10 @@
 #include <vector>
 
 #include "harness/engine/trace.h"
-#include "harness/oracles/violation_record.h"
 #include "harness/runner/run_config.h"
 #include "harness/runner/runner.h"
 #include "harness/scenario/scenario.h"
+#include "harness/scenario/violation.h"
 
 namespace gcs::reporters {
 

@@ -7,9 +7,9 @@
 #include <vector>
 
 #include "harness/engine/engine.h"
-#include "harness/oracles/violation_record.h"
 #include "harness/runner/run_config.h"
 #include "harness/runner/runner.h"
+#include "harness/scenario/violation.h"
 #include "harness/target/target.h"
 
 namespace gcs::reporters {

@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-#include "harness/oracles/violation_record.h"
+#include "harness/scenario/violation.h"
 
 namespace gcs {
 

@@ -7,7 +7,7 @@
 #include "harness/engine/engine.h"
 #include "harness/oracles/oracle.h"
 #include "harness/oracles/oracle_set.h"
-#include "harness/oracles/violation_record.h"
+#include "harness/scenario/violation.h"
 
 namespace gcs {
 
@@ -19,7 +19,7 @@ namespace gcs {
 //   - the target: one that failed as a whole (a remote adapter that exited, hung or wrote
 //     garbage: Target::Failure) gives a crash, hang or target-error violation; what the oracles
 //     found before it still competes with it, nothing after it.
-// When several report, the verdict is the most severe (MostSevere, violation_record.h: the lowest
+// When several report, the verdict is the most severe (MostSevere, scenario/violation.h: the lowest
 // kind in violations.def order — a double free outranks the refcount drift that preceded it —
 // then the earliest trace entry, then signature and message), so the pick never depends on the
 // order things were reported in.

@@ -12,10 +12,10 @@
 #include <nlohmann/json.hpp>
 
 #include "harness/input_error.h"
-#include "harness/oracles/violation_record.h"
 #include "harness/runner/run_config.h"
 #include "harness/runner/runner.h"
 #include "harness/scenario/scenario.h"
+#include "harness/scenario/violation.h"
 #include "harness/scheduler/schedule.h"
 #include "harness/target/target.h"
 

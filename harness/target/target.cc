@@ -3,9 +3,9 @@
 
 #include <algorithm>
 
-#include "harness/target/core_target.h"
+#include "harness/targets/core/core_target.h"
 #ifdef GCS_WITH_CPYTHON
-#include "harness/target/cpython_target.h"
+#include "harness/targets/cpython/cpython_target.h"
 #endif
 #ifdef GCS_WITH_PYO3
 #include "harness/targets/pyo3/pyo3_target.h"

@@ -20,10 +20,10 @@
 #include "core/observer.h"
 #include "core/sched_hooks.h"
 #include "harness/input_error.h"
-#include "harness/oracles/violation_record.h"
 #include "harness/scenario/op.h"
 #include "harness/scenario/scenario.h"
 #include "harness/scenario/scenario_loader.h"
+#include "harness/scenario/violation.h"
 
 namespace gcs {
 

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "harness/oracles/violation_record.h"
+#include "harness/scenario/violation.h"
 
 namespace gcs::testing {
 

@@ -1,5 +1,5 @@
 // gcstress target — the core adapter: scenario ops onto gcs::core::Runtime.
-#include "harness/target/core_target.h"
+#include "harness/targets/core/core_target.h"
 
 #include "core/check.h"
 

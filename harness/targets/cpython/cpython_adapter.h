@@ -81,15 +81,15 @@
 #include <unordered_map>
 #include <vector>
 
-#include "harness/target/cpython_gil.h"
-#include "harness/target/cpython_vm.h"
 #include "harness/target/target.h"
+#include "harness/targets/cpython/cpython_gil.h"
+#include "harness/targets/cpython/cpython_vm.h"
 
 namespace gcs::cpython {
 
 enum class Fault : uint8_t {
 #define GCS_CPYTHON_FAULT(Name, name, help) k##Name,
-#include "harness/target/cpython_faults.def"
+#include "harness/targets/cpython/cpython_faults.def"
 #undef GCS_CPYTHON_FAULT
   kCount,
 };

@@ -1,5 +1,5 @@
 // gcstress target — ModelGil: the model lock in front of CPython's GIL.
-#include "harness/target/cpython_gil.h"
+#include "harness/targets/cpython/cpython_gil.h"
 
 #include "core/check.h"
 

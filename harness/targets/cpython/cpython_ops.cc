@@ -1,10 +1,10 @@
 // gcstress target — the cpython adapter's op mapping, and its faults' alternate code paths.
 // The adapter's header comes first: it brings Python.h, which must precede the standard headers.
-#include "harness/target/cpython_adapter.h"
+#include "harness/targets/cpython/cpython_adapter.h"
 
 #include "core/check.h"
 #include "core/status.h"
-#include "harness/target/cpython_runtime.h"
+#include "harness/targets/cpython/cpython_runtime.h"
 
 namespace gcs::cpython {
 namespace {

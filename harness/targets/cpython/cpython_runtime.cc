@@ -1,5 +1,5 @@
 // gcstress target — initializing the embedded interpreter once, and the per-thread anchors.
-#include "harness/target/cpython_runtime.h"
+#include "harness/targets/cpython/cpython_runtime.h"
 
 #include <mutex>
 
@@ -7,7 +7,7 @@
 
 #ifndef GCS_PYTHON_HOME
 #error \
-    "GCS_PYTHON_HOME (sys.prefix of the interpreter we embed) comes from harness/target/CMakeLists.txt"
+    "GCS_PYTHON_HOME (sys.prefix of the interpreter we embed) comes from harness/targets/cpython/CMakeLists.txt"
 #endif
 
 #if defined(__SANITIZE_ADDRESS__)

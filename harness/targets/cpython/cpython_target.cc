@@ -1,6 +1,6 @@
 // gcstress target — CpythonTarget: executions, threads, interpreters and liveness.
 // The adapter's header comes first: it brings Python.h, which must precede the standard headers.
-#include "harness/target/cpython_adapter.h"
+#include "harness/targets/cpython/cpython_adapter.h"
 
 #include <algorithm>
 #include <cstdint>
@@ -8,8 +8,8 @@
 
 #include "core/check.h"
 #include "core/status.h"
-#include "harness/target/cpython_runtime.h"
-#include "harness/target/cpython_target.h"
+#include "harness/targets/cpython/cpython_runtime.h"
+#include "harness/targets/cpython/cpython_target.h"
 
 namespace gcs::cpython {
 
@@ -31,7 +31,7 @@ struct FaultInfo {
 };
 constexpr FaultInfo kFaults[] = {
 #define GCS_CPYTHON_FAULT(Name, name, help) {name, help},
-#include "harness/target/cpython_faults.def"
+#include "harness/targets/cpython/cpython_faults.def"
 #undef GCS_CPYTHON_FAULT
 };
 static_assert(std::size(kFaults) == static_cast<size_t>(Fault::kCount));

@@ -1,10 +1,10 @@
 // gcstress target — creating a scenario VM's subinterpreter and its classes.
-#include "harness/target/cpython_vm.h"
+#include "harness/targets/cpython/cpython_vm.h"
 
 #include <string>
 
 #include "core/check.h"
-#include "harness/target/cpython_runtime.h"
+#include "harness/targets/cpython/cpython_runtime.h"
 
 namespace gcs::cpython {
 namespace {

@@ -4,7 +4,7 @@
 // language, called through a C ABI. The binding here is PyO3, unmodified, from Debian's crate
 // sources (crate/src/lib.rs is the whole Rust side); the interpreter, threads, model GIL, probes
 // and every op that is not about a handle's reference are the cpython target's
-// (harness/target/cpython_adapter.h), reused through its binding hooks.
+// (harness/targets/cpython/cpython_adapter.h), reused through its binding hooks.
 //
 // Mapping (what differs from the cpython target):
 //
@@ -45,7 +45,7 @@
 // entry into PyO3 late. Free mode runs only the order-independent oracles, and real crashes.
 // The cpython adapter's header comes first: it brings Python.h, which must precede the standard
 // headers.
-#include "harness/target/cpython_adapter.h"
+#include "harness/targets/cpython/cpython_adapter.h"
 
 #include <map>
 #include <mutex>

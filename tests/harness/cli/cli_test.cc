@@ -11,7 +11,7 @@
 #include "harness/scenario/op.h"
 #include "harness/scenario/violation.h"
 #include "harness/scheduler/strategy.h"
-#include "harness/target/core_target.h"
+#include "harness/targets/core/core_target.h"
 #include "tests/harness/address_sanitizer.h"
 #include "tests/harness/cli/gcstress_fixture.h"
 

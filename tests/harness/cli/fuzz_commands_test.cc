@@ -13,7 +13,7 @@
 #include "harness/fuzzing/fuzz_executor.h"
 #include "harness/fuzzing/fuzz_input_builder.h"
 #include "harness/runner/repro.h"
-#include "harness/target/core_target.h"
+#include "harness/targets/core/core_target.h"
 #include "tests/harness/address_sanitizer.h"
 #include "tests/harness/cli/gcstress_fixture.h"
 

@@ -8,7 +8,7 @@
 
 #include "harness/scenario/scenario_loader.h"
 #include "harness/scheduler/replay.h"
-#include "harness/target/core_target.h"
+#include "harness/targets/core/core_target.h"
 #include "tests/harness/address_sanitizer.h"
 
 namespace gcs {

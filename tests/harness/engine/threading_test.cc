@@ -9,7 +9,7 @@
 #include "harness/oracles/oracle_set.h"
 #include "harness/scheduler/schedule.h"
 #include "harness/scheduler/strategy.h"
-#include "harness/target/core_target.h"
+#include "harness/targets/core/core_target.h"
 #include "tests/harness/address_sanitizer.h"
 #include "tests/harness/described_violations.h"
 #include "tests/harness/fault_sets.h"

@@ -10,7 +10,7 @@
 #include "harness/fuzzing/fuzz_executor.h"
 #include "harness/runner/repro_replay.h"
 #include "harness/scenario/scenario_encoder.h"
-#include "harness/target/core_target.h"
+#include "harness/targets/core/core_target.h"
 #include "tests/harness/generator/seed_faults.h"
 
 namespace gcs {

@@ -10,7 +10,7 @@
 #include "harness/scenario/field.h"
 #include "harness/scenario/op.h"
 #include "harness/scenario/violation.h"
-#include "harness/target/core_target.h"
+#include "harness/targets/core/core_target.h"
 
 namespace gcs {
 namespace {

@@ -7,7 +7,7 @@
 #include "fuzz_test_support.h"
 #include "harness/fuzzing/fuzz_input_builder.h"
 #include "harness/runner/repro_replay.h"
-#include "harness/target/core_target.h"
+#include "harness/targets/core/core_target.h"
 #include "tests/harness/generator/seed_faults.h"
 
 namespace gcs {

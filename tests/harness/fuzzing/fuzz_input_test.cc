@@ -10,7 +10,7 @@
 #include "harness/fuzzing/fuzz_input_builder.h"
 #include "harness/fuzzing/fuzz_profile.h"
 #include "harness/scenario/scenario_encoder.h"
-#include "harness/target/core_target.h"
+#include "harness/targets/core/core_target.h"
 #include "tests/harness/generator/seed_faults.h"
 
 namespace gcs {

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "harness/generator/generator.h"
-#include "harness/oracles/violation_record.h"
+#include "harness/scenario/violation.h"
 #include "harness/scheduler/schedule.h"
 #include "harness/target/target.h"
 

@@ -9,7 +9,7 @@
 #include "harness/runner/judge.h"
 #include "harness/scenario/scenario_encoder.h"
 #include "harness/scheduler/replay.h"
-#include "harness/target/core_target.h"
+#include "harness/targets/core/core_target.h"
 #include "seed_faults.h"
 
 namespace gcs::testing {

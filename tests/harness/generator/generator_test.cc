@@ -10,7 +10,7 @@
 #include "harness/scenario/scenario_encoder.h"
 #include "harness/scenario/scenario_loader.h"
 #include "harness/scheduler/prng.h"
-#include "harness/target/core_target.h"
+#include "harness/targets/core/core_target.h"
 #include "seed_faults.h"
 
 namespace gcs {

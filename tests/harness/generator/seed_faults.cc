@@ -8,7 +8,7 @@
 
 #include "core/faults.h"
 #include "harness/scenario/scenario_loader.h"
-#include "harness/target/core_target.h"
+#include "harness/targets/core/core_target.h"
 
 namespace gcs::testing {
 LoadOptions CoreLoadOptions() {

@@ -38,11 +38,11 @@ constexpr const char* kTsanRace = R"(==================
 WARNING: ThreadSanitizer: data race (pid=31337)
   Write of size 8 at 0x7b0c00000018 by thread T2 (mutexes: write M7):
     #0 gcs::core::Vm::Enumerate(std::vector<unsigned long>*) /work/main/core/vm.cc:210:25 (gcstress+0x4f1234)
-    #1 gcs::CoreTarget::Apply(gcs::StepRequest const&) /work/main/harness/target/core_target.cc:99:5 (gcstress+0x4f2000)
+    #1 gcs::CoreTarget::Apply(gcs::StepRequest const&) /work/main/harness/targets/core/core_target.cc:99:5 (gcstress+0x4f2000)
 
   Previous read of size 8 at 0x7b0c00000018 by thread T1:
     #0 gcs::core::CycleCollector::Collect(gcs::core::Vm&) /work/main/core/cycle_collector.cc:150:30 (gcstress+0x4e0000)
-    #1 gcs::CoreTarget::Apply(gcs::StepRequest const&) /work/main/harness/target/core_target.cc:97:5 (gcstress+0x4f2000)
+    #1 gcs::CoreTarget::Apply(gcs::StepRequest const&) /work/main/harness/targets/core/core_target.cc:97:5 (gcstress+0x4f2000)
 
   Location is heap block of size 64 at 0x7b0c00000000 allocated by thread T1:
     #0 operator new(unsigned long) <null> (gcstress+0x4a0000)

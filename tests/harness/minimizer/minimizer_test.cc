@@ -14,7 +14,7 @@
 #include "harness/scenario/scenario_encoder.h"
 #include "harness/scheduler/prng.h"
 #include "harness/scheduler/replay.h"
-#include "harness/target/core_target.h"
+#include "harness/targets/core/core_target.h"
 #include "seed_faults.h"
 
 namespace gcs {

@@ -7,7 +7,7 @@
 #include "find_with_generator.h"
 #include "harness/runner/judge.h"
 #include "harness/scheduler/replay.h"
-#include "harness/target/core_target.h"
+#include "harness/targets/core/core_target.h"
 #include "seed_faults.h"
 
 namespace gcs {

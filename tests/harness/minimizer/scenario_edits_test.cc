@@ -6,7 +6,7 @@
 #include <string>
 
 #include "harness/scenario/scenario_encoder.h"
-#include "harness/target/core_target.h"
+#include "harness/targets/core/core_target.h"
 #include "tests/harness/generator/seed_faults.h"
 
 namespace gcs {

@@ -8,7 +8,7 @@
 
 #include "harness/generator/generator.h"
 #include "harness/scheduler/strategy.h"
-#include "harness/target/core_target.h"
+#include "harness/targets/core/core_target.h"
 #include "oracle_test_support.h"
 #include "tests/harness/described_violations.h"
 #include "tests/harness/fault_sets.h"

@@ -6,7 +6,7 @@
 #include <algorithm>
 
 #include "harness/scenario/scenario_loader.h"
-#include "harness/target/core_target.h"
+#include "harness/targets/core/core_target.h"
 
 namespace gcs::testing {
 

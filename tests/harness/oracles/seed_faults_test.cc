@@ -8,7 +8,7 @@
 #include "harness/oracles/oracle_set.h"
 #include "harness/scenario/scenario_loader.h"
 #include "harness/scheduler/strategy.h"
-#include "harness/target/core_target.h"
+#include "harness/targets/core/core_target.h"
 #include "oracle_test_support.h"
 
 namespace gcs::testing {

@@ -4,7 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "harness/scenario/scenario_loader.h"
-#include "harness/target/core_target.h"
+#include "harness/targets/core/core_target.h"
 
 namespace gcs {
 namespace {

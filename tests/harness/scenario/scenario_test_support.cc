@@ -51,7 +51,7 @@ std::vector<std::string> CoreFaultNames() {
 #include "core/faults.def"
 #undef GCS_FAULT
 #define GCS_CPYTHON_FAULT(Name, flag, ...) flag,
-#include "harness/target/cpython_faults.def"
+#include "harness/targets/cpython/cpython_faults.def"
 #undef GCS_CPYTHON_FAULT
   };
 }

@@ -1,6 +1,6 @@
 // gcstress tests — the cpython target: op mapping, the GIL model, determinism, every
 // target-neutral scenario, and the adapter faults found by pct and replayed.
-#include "harness/target/cpython_target.h"
+#include "harness/targets/cpython/cpython_target.h"
 
 #include <fcntl.h>
 #include <gtest/gtest.h>
@@ -26,7 +26,7 @@
 #include "harness/oracles/oracle.h"
 #include "harness/scenario/scenario_loader.h"
 #include "harness/scheduler/replay.h"
-#include "harness/target/core_target.h"
+#include "harness/targets/core/core_target.h"
 
 namespace gcs {
 namespace {
