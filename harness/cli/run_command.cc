@@ -2,6 +2,8 @@
 // repro per failure.
 #include <cstdio>
 #include <optional>
+#include <string>
+#include <vector>
 
 #include "harness/cli/commands.h"
 #include "harness/cli/duration.h"
@@ -12,6 +14,33 @@
 #include "harness/runner/runner.h"
 
 namespace gcs::cli {
+namespace {
+
+struct KeptFailure {
+  const ScenarioInput* input;
+  Failure failure;
+};
+
+size_t StepCount(const Scenario& scenario) {
+  size_t steps = 0;
+  for (const auto& thread : scenario.threads)
+    steps += thread.steps.size();
+  return steps;
+}
+
+// Keeps `failure` if its signature is new, or if its scenario is shorter than the kept one's
+// (on equal length the first stays: the order is the generator seeds').
+void Keep(std::vector<KeptFailure>& kept, const ScenarioInput& input, const Failure& failure) {
+  const std::string signature = failure.violation.Signature();
+  for (KeptFailure& k : kept) {
+    if (k.failure.violation.Signature() != signature) continue;
+    if (StepCount(input.scenario) < StepCount(k.input->scenario)) k = {&input, failure};
+    return;
+  }
+  kept.push_back({&input, failure});
+}
+
+}  // namespace
 
 ExitCode RunCommand(const Invocation& inv) {
   Expected<RunConfig> config = MakeRunConfig(inv.flags, Command::kRun);
@@ -57,7 +86,14 @@ ExitCode RunCommand(const Invocation& inv) {
   hooks.hang = [&](const Failure& failure) {
     ReportHang(stdout, current->path, current->scenario, *config, failure, output);
   };
-  for (const ScenarioInput& input : *inputs) {
+  // Generated scenarios are a search: it stops at its first failure, and with --keep-going it
+  // keeps one repro per distinct signature (of the shortest scenario that showed it) and counts
+  // the rest, so that a night against a broken build writes a folder per bug, not per scenario.
+  const size_t files = inputs->size() - inv.flags.generate;
+  std::vector<KeptFailure> kept;  // generated failures, a signature each, in order of appearance
+  uint64_t generated_failures = 0;
+  for (size_t n = 0; n < inputs->size(); ++n) {
+    const ScenarioInput& input = (*inputs)[n];
     current = &input;
     const RunSummary summary = runner->Run(input.scenario, hooks);
     const reporters::CaseResult result = reporters::MakeRunCase(
@@ -69,11 +105,35 @@ ExitCode RunCommand(const Invocation& inv) {
       code = WorseExitCode(code, ExitCode::kInternalError);
       continue;
     }
+    const bool generated = n >= files;
     for (const Failure& failure : summary.failures) {
       code = WorseExitCode(code, ExitCodeForVerdict(failure.violation));
+      if (generated && config->keep_going) {
+        ++generated_failures;
+        Keep(kept, input, failure);
+        continue;
+      }
       code = WorseExitCode(code, ReportFailure(stdout, input.scenario, *config, failure, output));
     }
     if (summary.stop == StopReason::kInterrupted) break;
+    if (generated && !config->keep_going && !summary.failures.empty()) {
+      std::printf(
+          "stopped at the first failing generated scenario (%zu of %llu; --keep-going: "
+          "search on, a repro per distinct signature)\n",
+          n - files + 1, static_cast<unsigned long long>(inv.flags.generate));
+      break;
+    }
+  }
+  for (const KeptFailure& k : kept) {
+    code =
+        WorseExitCode(code, ReportFailure(stdout, k.input->scenario, *config, k.failure, output));
+  }
+  if (generated_failures > 0) {
+    std::printf(
+        "generated: %llu failure(s) of %zu distinct signature(s); one repro each, of the "
+        "shortest scenario; %llu not saved\n",
+        static_cast<unsigned long long>(generated_failures), kept.size(),
+        static_cast<unsigned long long>(generated_failures - kept.size()));
   }
   if (junit) {
     if (auto error = junit->Finish()) {

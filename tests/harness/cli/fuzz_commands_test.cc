@@ -8,6 +8,7 @@
 #include <fstream>
 #include <iterator>
 #include <regex>
+#include <set>
 
 #include "harness/fuzzing/corpus_entries.h"
 #include "harness/fuzzing/fuzz_executor.h"
@@ -86,6 +87,51 @@ TEST_F(FuzzCommandsTest, RunGenerateRunsGeneratedScenarios) {
   EXPECT_EQ(lines[0].rfind("PASS gen-10: 20 iterations", 0), 0u) << lines[0];
   EXPECT_EQ(lines[2].rfind("PASS gen-12: 20 iterations", 0), 0u) << lines[2];
   ExpectOneLineError(Gcstress({"run"}));
+}
+
+// The repro.json files under the fixture's reports folder.
+std::vector<std::string> ReproFiles(const std::string& dir) {
+  std::vector<std::string> out;
+  if (!std::filesystem::exists(dir)) return out;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(dir)) {
+    if (e.path().filename() == "repro.json") out.push_back(e.path().string());
+  }
+  return out;
+}
+
+TEST_F(FuzzCommandsTest, RunGenerateStopsAtItsFirstFailureWithOneRepro) {
+  const ProcessResult r = Gcstress({"run", "--generate", "200", "--seed", "1", "--iterations", "50",
+                                    "--fault", kLeakFault, "--reports", "gen-reports"});
+  ASSERT_EQ(r.code, 1) << r.out << r.err;
+  EXPECT_NE(r.out.find("stopped at the first failing generated scenario"), std::string::npos)
+      << r.out;
+  size_t cases = 0;
+  for (const std::string& line : Lines(r.out)) {
+    if (line.rfind("PASS gen-", 0) == 0 || line.rfind("FAIL gen-", 0) == 0) ++cases;
+  }
+  EXPECT_LT(cases, 200u) << r.out;
+  EXPECT_EQ(ReproFiles(Path("gen-reports")).size(), 1u) << r.out;
+}
+
+TEST_F(FuzzCommandsTest, RunGenerateKeepGoingKeepsOneReproPerSignature) {
+  const ProcessResult r =
+      Gcstress({"run", "--generate", "100", "--seed", "1", "--iterations", "50", "--fault",
+                kLeakFault, "--keep-going", "--reports", "gen-reports"});
+  ASSERT_EQ(r.code, 1) << r.out << r.err;
+  std::smatch m;
+  const std::regex summary(R"(generated: (\d+) failure\(s\) of (\d+) distinct signature)");
+  ASSERT_TRUE(std::regex_search(r.out, m, summary)) << r.out;
+  const size_t failures = std::stoul(m[1]);
+  const size_t signatures = std::stoul(m[2]);
+  EXPECT_GT(failures, signatures) << r.out;  // some scenarios fail the same way
+  const std::vector<std::string> repros = ReproFiles(Path("gen-reports"));
+  EXPECT_EQ(repros.size(), signatures) << r.out;
+  std::set<std::string> seen;
+  for (const std::string& file : repros) {
+    Expected<Repro> repro = LoadRepro(file);
+    ASSERT_TRUE(repro.ok()) << file;
+    EXPECT_TRUE(seen.insert(repro->verdict.Signature()).second) << file;
+  }
 }
 
 // --- minimize, and loop's minimized repros -----------------------------------------------------
