@@ -187,16 +187,67 @@ void ShadowModel::Apply(const TraceEntry& e, size_t index) {
   }
 }
 
+// One event, by mechanism: each Apply* below takes the kinds of its part of the spec.
 void ShadowModel::ApplyEvent(const core::Event& ev, size_t index) {
   using K = core::EventKind;
+  switch (ev.kind) {
+    case K::kAlloc:
+    case K::kFree:
+    case K::kIncref:
+    case K::kPoolQueue:
+    case K::kPoolApply:
+      return ApplyRefcount(ev);
+    case K::kEdgeSet:
+    case K::kEdgeClear:
+    case K::kCollectUnreachable:
+    case K::kCollectEnd:
+      return ApplyGraph(ev);
+    case K::kRegistryRegister:
+    case K::kRegistryUnregister:
+    case K::kRegistryCallback:
+      return ApplyRegistry(ev, index);
+    case K::kExport:
+    case K::kExportDrop:
+    case K::kProxyRelease:
+    case K::kProxyInvalidate:
+    case K::kCallBegin:
+    case K::kCallSettle:
+      return ApplyProxy(ev);
+    case K::kVmCreateBegin:
+    case K::kVmCreateEnd:
+    case K::kTypeRegister:
+    case K::kTerminate:
+    case K::kVmDestroyBegin:
+    case K::kVmDestroyEnd:
+      return ApplyVm(ev, index);
+    case K::kDecref:
+    case K::kFinalize:
+    case K::kWeakClear:
+    case K::kCollectBegin:
+    case K::kEnumerate:
+    case K::kUse:
+    case K::kMessageSend:
+    case K::kMessageDeliver:
+    case K::kCallServe:
+    case K::kAttach:
+    case K::kDetach:
+    case K::kVmSwitch:
+      return;
+  }
+}
+
+// An object the thread's in-flight step now holds (a handle it will bind).
+void ShadowModel::Hold(ThreadPos& pos, core::AllocId id) {
+  if (!pos.in_flight) return;
+  ++Obj(id).holds;
+  pos.holds.push_back(id);
+  Grew();
+}
+
+// Allocation, free, references and the deferred pool.
+void ShadowModel::ApplyRefcount(const core::Event& ev) {
+  using K = core::EventKind;
   ThreadPos& pos = threads_[ThreadSlot(ev.thread)];
-  auto hold = [&](core::AllocId id) {
-    if (!pos.in_flight) return;
-    ++Obj(id).holds;
-    pos.holds.push_back(id);
-    Grew();
-  };
-  const bool vm_ok = ValidVm(ev.vm);
   switch (ev.kind) {
     case K::kAlloc: {
       Object& o = Obj(ev.obj);
@@ -208,7 +259,7 @@ void ShadowModel::ApplyEvent(const core::Event& ev, size_t index) {
       o.vm = ev.vm;
       o.type = ev.other;
       if (ev.other != core::kNoAlloc) ++Obj(ev.other).type_users;
-      hold(ev.obj);
+      Hold(pos, ev.obj);
       break;
     }
     case K::kFree: {
@@ -234,7 +285,7 @@ void ShadowModel::ApplyEvent(const core::Event& ev, size_t index) {
     case K::kIncref: {
       // The collector's reference to its worklist is not a hold: it frees those objects itself.
       const Object& o = Obj(ev.obj);
-      if (o.alive() && !o.collecting) hold(ev.obj);
+      if (o.alive() && !o.collecting) Hold(pos, ev.obj);
       break;
     }
     case K::kPoolQueue:
@@ -246,6 +297,15 @@ void ShadowModel::ApplyEvent(const core::Event& ev, size_t index) {
     case K::kPoolApply:
       if (ev.value < 0) Decrement(Obj(ev.obj).pool);
       break;
+    default:
+      break;
+  }
+}
+
+// Edges, and the collector's unreachable set.
+void ShadowModel::ApplyGraph(const core::Event& ev) {
+  using K = core::EventKind;
+  switch (ev.kind) {
     case K::kEdgeSet:
       if (ev.obj != core::kNoAlloc && ev.other != core::kNoAlloc) {
         AddEdge(ev.obj, ev.value, ev.other);
@@ -256,34 +316,42 @@ void ShadowModel::ApplyEvent(const core::Event& ev, size_t index) {
       RemoveEdge(ev.obj, ev.value, ev.other);
       break;
     case K::kCollectUnreachable:
-      if (!vm_ok) break;
+      if (!ValidVm(ev.vm)) break;
       Obj(ev.obj).collecting = true;
       vms_[ev.vm].collecting.push_back(ev.obj);
       break;
     case K::kCollectEnd:
-      if (!vm_ok) break;
+      if (!ValidVm(ev.vm)) break;
       for (core::AllocId id : vms_[ev.vm].collecting)
         Obj(id).collecting = false;
       vms_[ev.vm].collecting.clear();
       break;
-    case K::kRegistryRegister: {
-      if (!vm_ok) break;
-      const RegistryKey key{ev.vm, ev.aux, ev.value};
-      if (auto it = registry_.find(key); it != registry_.end()) DropRegistry(it);
-      registry_.emplace(key, RegistryEntry{ev.obj, ev.other, index});
-      if (ev.other != core::kNoAlloc) {
-        ++Obj(ev.other).registry_held;
-        Grew();
-      }
+    default:
       break;
-    }
-    case K::kRegistryUnregister:
-    case K::kRegistryCallback:
-      if (!vm_ok) break;
-      if (auto it = registry_.find(RegistryKey{ev.vm, ev.aux, ev.value}); it != registry_.end()) {
-        DropRegistry(it);
-      }
-      break;
+  }
+}
+
+// Finalization registries: an entry per (vm, registry, token).
+void ShadowModel::ApplyRegistry(const core::Event& ev, size_t index) {
+  if (!ValidVm(ev.vm)) return;
+  const RegistryKey key{ev.vm, ev.aux, ev.value};
+  if (ev.kind != core::EventKind::kRegistryRegister) {  // unregistered, or its callback ran
+    if (auto it = registry_.find(key); it != registry_.end()) DropRegistry(it);
+    return;
+  }
+  if (auto it = registry_.find(key); it != registry_.end()) DropRegistry(it);
+  registry_.emplace(key, RegistryEntry{ev.obj, ev.other, index});
+  if (ev.other != core::kNoAlloc) {
+    ++Obj(ev.other).registry_held;
+    Grew();
+  }
+}
+
+// Exports, proxies and pending calls across VMs.
+void ShadowModel::ApplyProxy(const core::Event& ev) {
+  using K = core::EventKind;
+  const bool vm_ok = ValidVm(ev.vm);
+  switch (ev.kind) {
     case K::kExport: {
       if (!vm_ok || ev.other == core::kNoAlloc) break;
       Object& p = Obj(ev.other);
@@ -322,44 +390,40 @@ void ShadowModel::ApplyEvent(const core::Event& ev, size_t index) {
     case K::kCallSettle:
       if (vm_ok) calls_.erase({ev.vm, ev.aux});
       break;
+    default:
+      break;
+  }
+}
+
+// VM creation, type tables, termination and destruction.
+void ShadowModel::ApplyVm(const core::Event& ev, size_t index) {
+  using K = core::EventKind;
+  if (!ValidVm(ev.vm)) return;
+  VmInfo& vm = vms_[ev.vm];
+  switch (ev.kind) {
     case K::kVmCreateBegin:
-      if (vm_ok) vms_[ev.vm].creating_thread = ev.thread;
+      vm.creating_thread = ev.thread;
       break;
     case K::kVmCreateEnd:
-      if (vm_ok) vms_[ev.vm].creating_thread = UINT32_MAX;
+      vm.creating_thread = UINT32_MAX;
       break;
     case K::kTypeRegister:
-      if (!vm_ok) break;
       ++Obj(ev.obj).table_refs;
-      vms_[ev.vm].types.push_back(ev.obj);
+      vm.types.push_back(ev.obj);
       break;
     case K::kTerminate:
-      if (!vm_ok) break;
-      vms_[ev.vm].terminated = true;
+      vm.terminated = true;
       ApplyClose(ev.vm, index);
       break;
     case K::kVmDestroyBegin:
-      if (!vm_ok) break;
       ApplyClose(ev.vm, index);
-      vms_[ev.vm].destroying = true;
+      vm.destroying = true;
       break;
     case K::kVmDestroyEnd:
-      if (!vm_ok) break;
-      vms_[ev.vm].destroying = false;
-      vms_[ev.vm].destroyed = true;
+      vm.destroying = false;
+      vm.destroyed = true;
       break;
-    case K::kDecref:
-    case K::kFinalize:
-    case K::kWeakClear:
-    case K::kCollectBegin:
-    case K::kEnumerate:
-    case K::kUse:
-    case K::kMessageSend:
-    case K::kMessageDeliver:
-    case K::kCallServe:
-    case K::kAttach:
-    case K::kDetach:
-    case K::kVmSwitch:
+    default:
       break;
   }
 }

@@ -195,6 +195,12 @@ class ShadowModel {
   uint32_t ThreadSlot(uint32_t t) const { return t < num_threads_ ? t : num_threads_; }
   void Apply(const TraceEntry& e, size_t index);
   void ApplyEvent(const core::Event& ev, size_t index);
+  void Hold(ThreadPos& pos, core::AllocId id);
+  void ApplyRefcount(const core::Event& ev);
+  void ApplyGraph(const core::Event& ev);
+  void ApplyRegistry(const core::Event& ev, size_t index);
+  void ApplyProxy(const core::Event& ev);
+  void ApplyVm(const core::Event& ev, size_t index);
   void ApplyClose(core::VmIndex vm, size_t index);
   void EndStep(uint32_t t);
   void AddEdge(core::AllocId from, int64_t field, core::AllocId to);
