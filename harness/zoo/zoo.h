@@ -24,7 +24,7 @@ struct ZooOptions {
   // A real system's execution costs milliseconds (a fresh interpreter, a Node worker), the core's
   // microseconds: its cells get more time.
   std::chrono::milliseconds real_cell_budget{10000};
-  uint64_t real_iterations = 100;           // pct executions per pass expectation of a real system
+  uint64_t real_iterations = 30;            // pct executions per pass expectation of a real system
   std::string scenarios_dir = "scenarios";  // searched recursively for *.json
   std::vector<std::string> strategies = {"pct", "random", "dfs", "free"};
   std::chrono::milliseconds cell_budget{2000};  // per (scenario, strategy) cell
