@@ -83,7 +83,7 @@ DetectionStats Searches(const ZooBenchOptions& o, const std::string& target, con
                         const std::vector<std::string>& faults,
                         std::optional<ViolationKind> expected, bool free_mode) {
   std::vector<Search> searches;
-  for (uint32_t seed = 1; seed <= o.seeds; ++seed)
+  for (uint32_t seed = o.first_seed; seed < o.first_seed + o.seeds; ++seed)
     searches.push_back(RunSearch(o, target, s, faults, expected, free_mode, seed));
   const auto budget = free_mode ? o.free_budget : o.pct_budget;
   return Summarize(searches, std::chrono::duration<double>(budget).count());

@@ -19,8 +19,9 @@ inline constexpr double kPctMedianTarget = 1.0;  // seconds
 inline constexpr double kSpeedupTarget = 100;
 
 struct ZooBenchOptions {
-  ZooOptions zoo;       // target, scenarios_dir, reports are used; strategies are not
-  uint32_t seeds = 20;  // base seeds 1..seeds, each a separate search
+  ZooOptions zoo;           // target, scenarios_dir, reports are used; strategies are not
+  uint32_t seeds = 20;      // base seeds first_seed..first_seed+seeds-1, each a separate search
+  uint32_t first_seed = 1;  // runs after the first search fresh seeds (zoo --bench-runs)
   std::chrono::milliseconds pct_budget{2000};  // per search
   std::chrono::milliseconds free_budget{2000};
   // The free searches' injected yields (chance in 1000 per schedule point). 0: plain threads,

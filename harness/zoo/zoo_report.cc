@@ -77,6 +77,7 @@ nlohmann::ordered_json ZooBenchToJson(const ZooBenchReport& report,
   out["gcstress_zoo_bench"] = 1;
   out["ok"] = report.ok();
   out["seeds"] = options.seeds;
+  out["first_seed"] = options.first_seed;
   out["pct_budget_seconds"] = std::chrono::duration<double>(options.pct_budget).count();
   out["free_budget_seconds"] = std::chrono::duration<double>(options.free_budget).count();
   out["free_yield_per_mille"] = options.free_yield_per_mille;

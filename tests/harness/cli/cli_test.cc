@@ -3,8 +3,11 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
 #include <regex>
 #include <set>
+
+#include <nlohmann/json.hpp>
 
 #include "core/faults.h"
 #include "harness/oracles/oracle.h"
@@ -384,6 +387,28 @@ TEST_F(CliTest, ZooFailsWhenAFaultOfAFamilyIsMissed) {
   EXPECT_NE(r.out.find("\nzoo: FAILED\n"), std::string::npos) << r.out;
 }
 
+TEST_F(CliTest, ZooBenchRunsRepeatWithFreshSeedsAndShowTheSpread) {
+  const ProcessResult r =
+      Gcstress({"zoo", "--bench", "--bench-runs", "2", "--bench-seeds", "3", "--bench-budget",
+                "300ms", "--scenarios", testing::kScenarios + "vm-switch", "--json", "bench.json"});
+  // The other four faults have no family here: the bench fails for them, in every run.
+  EXPECT_EQ(r.code, 1) << r.out << r.err;
+  EXPECT_NE(r.out.find("run 1 of 2: base seeds 1..3\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("run 2 of 2: base seeds 4..6\n"), std::string::npos) << r.out;
+  EXPECT_TRUE(std::regex_search(
+      r.out,
+      std::regex("\nspread over 2 runs [^\n]*\n.*\nvm-switch-stale-current +vm-switch-[a-z-]+ "
+                 "+[0-9.]+ / [0-9.]+ +[^\n]+ / [^\n]+ +[0-2]/2\n")))
+      << r.out;
+  std::ifstream in(Path("bench.json"));
+  const nlohmann::json j = nlohmann::json::parse(in, nullptr, false);
+  ASSERT_FALSE(j.is_discarded());
+  ASSERT_EQ(j["runs"].size(), 2u);
+  EXPECT_EQ(j["runs"][0]["first_seed"], 1);
+  EXPECT_EQ(j["runs"][1]["first_seed"], 4);
+  EXPECT_EQ(j["ok"], false);
+}
+
 struct BadCall {
   std::vector<std::string> args;
   std::string error;  // the whole stderr line after "gcstress: error: ", or a prefix ending "..."
@@ -456,6 +481,7 @@ TEST_F(CliTest, BadInputIsOneLineAndExitCode2) {
       {{"check", calm, "--fault", "refpool-deferred-incref"},
        "<command line>: unknown flag --fault for check (see gcstress check --help)"},
       {{"zoo", "--bench", "--bench-seeds", "0"}, "<flag>: --bench-seeds: must be positive"},
+      {{"zoo", "--bench", "--bench-runs", "0"}, "<flag>: --bench-runs: must be positive"},
       {{"zoo", "--bench", "--bench-budget", "0"}, "<flag>: --bench-budget: must be positive"},
       {{"zoo", "--bench", "--bench-yield-per-mille", "1001"},
        "<flag>: --bench-yield-per-mille: must be at most 1000"},
