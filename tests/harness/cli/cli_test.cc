@@ -388,6 +388,7 @@ TEST_F(CliTest, ZooFailsWhenAFaultOfAFamilyIsMissed) {
 }
 
 TEST_F(CliTest, ZooBenchRunsRepeatWithFreshSeedsAndShowTheSpread) {
+  GCS_SKIP_UNDER_ASAN();
   const ProcessResult r =
       Gcstress({"zoo", "--bench", "--bench-runs", "2", "--bench-seeds", "3", "--bench-budget",
                 "300ms", "--scenarios", testing::kScenarios + "vm-switch", "--json", "bench.json"});
