@@ -335,11 +335,9 @@ void ShadowModel::ApplyGraph(const core::Event& ev) {
 void ShadowModel::ApplyRegistry(const core::Event& ev, size_t index) {
   if (!ValidVm(ev.vm)) return;
   const RegistryKey key{ev.vm, ev.aux, ev.value};
-  if (ev.kind != core::EventKind::kRegistryRegister) {  // unregistered, or its callback ran
-    if (auto it = registry_.find(key); it != registry_.end()) DropRegistry(it);
-    return;
-  }
+  // Registered again, unregistered, or its callback ran: the old entry goes.
   if (auto it = registry_.find(key); it != registry_.end()) DropRegistry(it);
+  if (ev.kind != core::EventKind::kRegistryRegister) return;
   registry_.emplace(key, RegistryEntry{ev.obj, ev.other, index});
   if (ev.other != core::kNoAlloc) {
     ++Obj(ev.other).registry_held;
