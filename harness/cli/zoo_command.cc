@@ -11,6 +11,7 @@
 #include "harness/cli/report_output.h"
 #include "harness/cli/table.h"
 #include "harness/reporters/junit_reporter.h"
+#include "harness/scheduler/strategy.h"
 #include "harness/zoo/zoo.h"
 #include "harness/zoo/zoo_bench.h"
 #include "harness/zoo/zoo_report.h"
@@ -286,39 +287,47 @@ std::string MedianIterations(const DetectionStats& s) {
   return (s.median_found ? "" : "> ") + Number(s.median_iterations);
 }
 
-void PrintBench(const ZooBenchReport& report) {
+// "portfolio" of "portfolio:random=30": the bench tables' column prefix.
+std::string StrategyName(const std::string& spec) {
+  return spec.substr(0, spec.find(':'));
+}
+
+void PrintBench(const ZooBenchReport& report, const std::string& strategy) {
+  const std::string name = StrategyName(strategy);
   std::vector<TableRow> table;
   std::vector<bool> judged(report.rows.size(), false);
   for (const ZooBenchFault& f : report.faults)
     judged[f.judged] = true;
   for (size_t i = 0; i < report.rows.size(); ++i) {
     const ZooBenchRow& r = report.rows[i];
-    table.push_back({r.bug, Short(r.scenario), Found(r.pct), MedianTime(r.pct),
-                     MedianIterations(r.pct), Found(r.free), MedianTime(r.free),
+    table.push_back({r.bug, Short(r.scenario), Found(r.search), MedianTime(r.search),
+                     MedianIterations(r.search), Found(r.free), MedianTime(r.free),
                      MedianIterations(r.free), Speedup(r), judged[i] ? "*" : ""});
   }
-  std::printf("%s", FormatTable({"fault", "scenario", "pct found", "pct median", "pct iters",
-                                 "free found", "free median", "free iters", "speedup", "judged"},
-                                table, false)
-                        .c_str());
+  std::printf("%s",
+              FormatTable({"fault", "scenario", name + " found", name + " median", name + " iters",
+                           "free found", "free median", "free iters", "speedup", "judged"},
+                          table, false)
+                  .c_str());
   for (const ZooBenchFault& f : report.faults) {
     double worst = 0;
     for (size_t i : f.rows)
-      worst = std::max(worst, report.rows[i].pct.median_seconds);
+      worst = std::max(worst, report.rows[i].search.median_seconds);
     const ZooBenchRow& j = report.rows[f.judged];
     std::printf(
-        "%-6s %-26s pct: every search of %zu scenario(s) found: %s, slowest median %s; "
+        "%-6s %-26s %s: every search of %zu scenario(s) found: %s, slowest median %s; "
         "vs free on %s: %s\n",
-        f.ok() ? "ok" : "FAILED", f.fault.c_str(), f.rows.size(), f.pct_ok ? "yes" : "no",
-        Seconds(worst).c_str(), Short(j.scenario).c_str(), Speedup(j).c_str());
+        f.ok() ? "ok" : "FAILED", f.fault.c_str(), name.c_str(), f.rows.size(),
+        f.search_ok ? "yes" : "no", Seconds(worst).c_str(), Short(j.scenario).c_str(),
+        Speedup(j).c_str());
   }
   for (const std::string& m : report.missing)
     std::printf("FAILED %-26s no scenario expects it\n", m.c_str());
 }
 
-// --bench-runs N: per fault, its judged scenario's pct median iterations and the speedup in each
-// run, and in how many runs the fault's targets held.
-void PrintSpread(const std::vector<ZooBenchReport>& reports) {
+// --bench-runs N: per fault, its judged scenario's search median iterations and the speedup in
+// each run, and in how many runs the fault's targets held.
+void PrintSpread(const std::vector<ZooBenchReport>& reports, const std::string& strategy) {
   std::vector<TableRow> table;
   for (size_t f = 0; f < reports[0].faults.size(); ++f) {
     std::string iterations, speedups;
@@ -326,7 +335,7 @@ void PrintSpread(const std::vector<ZooBenchReport>& reports) {
     for (const ZooBenchReport& report : reports) {
       const ZooBenchFault& fault = report.faults[f];
       const ZooBenchRow& row = report.rows[fault.judged];
-      iterations += (iterations.empty() ? "" : " / ") + MedianIterations(row.pct);
+      iterations += (iterations.empty() ? "" : " / ") + MedianIterations(row.search);
       speedups += (speedups.empty() ? "" : " / ") + Speedup(row);
       held += fault.ok() ? 1 : 0;
     }
@@ -334,17 +343,27 @@ void PrintSpread(const std::vector<ZooBenchReport>& reports) {
     table.push_back({first.fault, Short(reports[0].rows[first.judged].scenario), iterations,
                      speedups, std::to_string(held) + "/" + std::to_string(reports.size())});
   }
-  std::printf(
-      "spread over %zu runs (the judged scenario of each fault):\n%s", reports.size(),
-      FormatTable({"fault", "scenario", "pct median iters per run", "speedup per run", "runs ok"},
-                  table, false)
-          .c_str());
+  std::printf("spread over %zu runs (the judged scenario of each fault):\n%s", reports.size(),
+              FormatTable({"fault", "scenario", StrategyName(strategy) + " median iters per run",
+                           "speedup per run", "runs ok"},
+                          table, false)
+                  .c_str());
 }
 
 ExitCode RunBench(const Invocation& inv, const ZooOptions& zoo) {
   ZooBenchOptions o;
   o.zoo = zoo;
   o.seeds = inv.flags.bench_seeds;
+  o.strategy = inv.flags.bench_strategy;
+  if (o.strategy == "free") {
+    PrintError(
+        InputError{"<flag>", "--bench-strategy", "free is what the search is measured against"});
+    return ExitCode::kBadInput;
+  }
+  if (auto strategy = sched::MakeStrategy(o.strategy); !strategy) {
+    PrintError(InputError{"<flag>", "--bench-strategy", strategy.error().message});
+    return ExitCode::kBadInput;
+  }
   o.free_yield_per_mille = inv.flags.bench_yield_per_mille;
   if (o.seeds == 0) {
     PrintError(InputError{"<flag>", "--bench-seeds", "must be positive"});
@@ -360,38 +379,39 @@ ExitCode RunBench(const Invocation& inv, const ZooOptions& zoo) {
     PrintError(InputError{"<flag>", "--bench-budget", "must be positive"});
     return ExitCode::kBadInput;
   }
-  o.pct_budget = o.free_budget = *budget;
+  o.search_budget = o.free_budget = *budget;
   const uint32_t runs = inv.flags.bench_runs;
   if (runs == 0) {
     PrintError(InputError{"<flag>", "--bench-runs", "must be positive"});
     return ExitCode::kBadInput;
   }
   std::fprintf(stderr,
-               "zoo bench: every scenario of each fault's family, %u searches per scenario and "
-               "strategy, %s each at most; free mode with %u/1000 yields\n",
-               o.seeds, Seconds(std::chrono::duration<double>(*budget).count()).c_str(),
+               "zoo bench: every scenario of each fault's family, %s against free, %u searches per "
+               "scenario and strategy, %s each at most; free mode with %u/1000 yields\n",
+               o.strategy.c_str(), o.seeds,
+               Seconds(std::chrono::duration<double>(*budget).count()).c_str(),
                o.free_yield_per_mille);
-  // Each run searches fresh seeds: run r takes base seeds r*seeds+1 .. (r+1)*seeds.
+  // Each run searches fresh seeds: run r takes searches r*seeds+1 .. (r+1)*seeds.
   std::vector<ZooBenchReport> reports;
   nlohmann::ordered_json json_runs = nlohmann::ordered_json::array();
   for (uint32_t r = 0; r < runs; ++r) {
     o.first_seed = 1 + r * o.seeds;
     if (runs > 1) {
-      std::printf("run %u of %u: base seeds %u..%u\n", r + 1, runs, o.first_seed,
+      std::printf("run %u of %u: searches %u..%u\n", r + 1, runs, o.first_seed,
                   o.first_seed + o.seeds - 1);
     }
     auto report = RunZooBench(o, [](const ZooBenchRow& row) {
       std::fprintf(stderr, "  %-26s %-28s done\n", row.bug.c_str(), Short(row.scenario).c_str());
     });
     if (PrintIfError(report)) return ExitCode::kBadInput;
-    PrintBench(*report);
+    PrintBench(*report, o.strategy);
     json_runs.push_back(ZooBenchToJson(*report, o));
     reports.push_back(std::move(report).value());
   }
   bool ok = true;
   for (const ZooBenchReport& report : reports)
     ok = ok && report.ok();
-  if (runs > 1) PrintSpread(reports);
+  if (runs > 1) PrintSpread(reports, o.strategy);
   if (!inv.flags.json.empty()) {
     nlohmann::ordered_json json = json_runs[0];
     if (runs > 1) {
@@ -404,8 +424,9 @@ ExitCode RunBench(const Invocation& inv, const ZooOptions& zoo) {
   }
   const bool real = std::any_of(reports[0].faults.begin(), reports[0].faults.end(),
                                 [](const ZooBenchFault& f) { return f.real; });
-  std::printf("zoo bench: %s (targets, per %s%s: pct finds every search of its family%s)\n",
+  std::printf("zoo bench: %s (targets, per %s%s: %s finds every search of its family%s)\n",
               ok ? "OK" : "FAILED", real ? "version" : "fault", runs > 1 ? ", in every run" : "",
+              StrategyName(o.strategy).c_str(),
               real ? "; a real system's speeds are reported, not judged"
                    : ", each median < 1 s; >= 100x free's median on the family's scenario free "
                      "finds slowest, marked *");

@@ -9,6 +9,7 @@
 #include "core/check.h"
 #include "harness/scheduler/dfs.h"
 #include "harness/scheduler/pct.h"
+#include "harness/scheduler/portfolio.h"
 #include "harness/scheduler/random.h"
 #include "harness/scheduler/round_robin.h"
 
@@ -173,6 +174,10 @@ std::unique_ptr<Strategy> Construct(StrategyId id, const ParamValues& v) {
   switch (id) {
     case StrategyId::kPct:
       return std::make_unique<PctStrategy>(static_cast<uint32_t>(v.Get("depth")), v.Get("steps"));
+    case StrategyId::kPortfolio:
+      return std::make_unique<PortfolioStrategy>(static_cast<uint32_t>(v.Get("max-depth")),
+                                                 static_cast<uint32_t>(v.Get("random")),
+                                                 v.Get("steps"));
     case StrategyId::kRandom:
       return std::make_unique<RandomStrategy>();
     case StrategyId::kRoundRobin:

@@ -76,9 +76,10 @@ nlohmann::ordered_json ZooBenchToJson(const ZooBenchReport& report,
   Json out;
   out["gcstress_zoo_bench"] = 1;
   out["ok"] = report.ok();
+  out["strategy"] = options.strategy;
   out["seeds"] = options.seeds;
   out["first_seed"] = options.first_seed;
-  out["pct_budget_seconds"] = std::chrono::duration<double>(options.pct_budget).count();
+  out["search_budget_seconds"] = std::chrono::duration<double>(options.search_budget).count();
   out["free_budget_seconds"] = std::chrono::duration<double>(options.free_budget).count();
   out["free_yield_per_mille"] = options.free_yield_per_mille;
   out["missing"] = report.missing;
@@ -90,7 +91,7 @@ nlohmann::ordered_json ZooBenchToJson(const ZooBenchReport& report,
     j["bug"] = r.bug;
     j["scenario"] = r.scenario;
     j["expected"] = std::string(ViolationName(r.expected));
-    j["pct"] = StatsToJson(r.pct);
+    j["search"] = StatsToJson(r.search);
     j["free"] = StatsToJson(r.free);
     j["speedup"] = r.speedup;
     j["speedup_is_bound"] = r.speedup_is_bound;
@@ -102,7 +103,7 @@ nlohmann::ordered_json ZooBenchToJson(const ZooBenchReport& report,
     Json j;
     j["fault"] = f.fault;
     j["ok"] = f.ok();
-    j["pct_ok"] = f.pct_ok;
+    j["search_ok"] = f.search_ok;
     j["speedup_ok"] = f.speedup_ok;
     j["judged"] = report.rows[f.judged].scenario;
     Json scenarios = Json::array();

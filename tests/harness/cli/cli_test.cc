@@ -69,7 +69,7 @@ TEST_F(CliTest, TopLevelHelpNamesTheSubcommandsAndTheExitCodes) {
     EXPECT_NE(r.out.find(std::string("\n  ") + s + " "), std::string::npos) << s;
   EXPECT_NE(r.out.find("Exit codes:\n  0  pass"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("  4  hang"), std::string::npos);
-  EXPECT_NE(Gcstress({"run", "--help"}).out.find("--strategy SPEC=pct"), std::string::npos);
+  EXPECT_NE(Gcstress({"run", "--help"}).out.find("--strategy SPEC=portfolio"), std::string::npos);
 }
 
 // --- run -------------------------------------------------------------------------------------
@@ -78,8 +78,9 @@ TEST_F(CliTest, RunPassesAPassingScenarioWithOneLine) {
   const ProcessResult r = Gcstress({"run", kTestdata + "calm.json", "--iterations", "200"});
   EXPECT_EQ(r.code, 0) << r.out << r.err;
   ASSERT_EQ(Lines(r.out).size(), 1u) << r.out;
-  EXPECT_EQ(r.out.rfind("PASS " + kTestdata + "calm.json: 200 iterations, no violation [pct:", 0),
-            0u)
+  EXPECT_EQ(
+      r.out.rfind("PASS " + kTestdata + "calm.json: 200 iterations, no violation [portfolio:", 0),
+      0u)
       << r.out;
   EXPECT_NE(r.err.find("200 executions in"), std::string::npos) << r.err;  // timing: stderr only
   EXPECT_FALSE(Exists("reports"));
@@ -100,8 +101,8 @@ TEST_F(CliTest, RunOnTheFixedCorePassesEveryExample) {
 const std::string kSharedTableSlug = "premature-collection-yield-step-lifecycle.dealloc";
 
 TEST_F(CliTest, RunFindsTheBugWritesAReproAndItsReplayCommandReproducesIt) {
-  const ProcessResult r =
-      Gcstress({"run", kTestdata + "shared-table.json", "--fault", "proxy-shared-table"});
+  const ProcessResult r = Gcstress({"run", kTestdata + "shared-table.json", "--fault",
+                                    "proxy-shared-table", "--strategy", "pct"});
   ASSERT_EQ(r.code, 1) << r.out << r.err;
   const std::vector<std::string> lines = Lines(r.out);
   ASSERT_GE(lines.size(), 5u) << r.out;
@@ -175,8 +176,8 @@ TEST_F(CliTest, DfsSaysWhenItHasExploredEverything) {
 // --- loop ------------------------------------------------------------------------------------
 
 TEST_F(CliTest, LoopStopsAtTheFirstFailureAndItsReplayCommandReproducesIt) {
-  const ProcessResult r = Gcstress(
-      {"loop", kTestdata + "shared-table.json", "--fault", "proxy-shared-table", "--until-fail"});
+  const ProcessResult r = Gcstress({"loop", kTestdata + "shared-table.json", "--fault",
+                                    "proxy-shared-table", "--until-fail", "--strategy", "pct"});
   ASSERT_EQ(r.code, 1) << r.out << r.err;
   EXPECT_EQ(
       r.out.rfind(
@@ -196,7 +197,9 @@ TEST_F(CliTest, LoopPrintsPlainStatusLinesWhenNotOnATerminal) {
       Gcstress({"loop", kTestdata + "calm.json", "--max-time", "700ms", "--status-every", "100ms"});
   EXPECT_EQ(r.code, 0) << r.out << r.err;
   EXPECT_EQ(r.out.rfind("loop PASS " + kTestdata + "calm.json: ", 0), 0u) << r.out;
-  EXPECT_NE(r.out.find("no violation (time budget reached) [pct:depth=3,steps="), std::string::npos)
+  EXPECT_NE(
+      r.out.find("no violation (time budget reached) [portfolio:max-depth=8,random=50,steps="),
+      std::string::npos)
       << r.out;
   int status_lines = 0;
   for (const std::string& l : Lines(r.err)) {
@@ -394,8 +397,8 @@ TEST_F(CliTest, ZooBenchRunsRepeatWithFreshSeedsAndShowTheSpread) {
                 "300ms", "--scenarios", testing::kScenarios + "vm-switch", "--json", "bench.json"});
   // The other four faults have no family here: the bench fails for them, in every run.
   EXPECT_EQ(r.code, 1) << r.out << r.err;
-  EXPECT_NE(r.out.find("run 1 of 2: base seeds 1..3\n"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("run 2 of 2: base seeds 4..6\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("run 1 of 2: searches 1..3\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("run 2 of 2: searches 4..6\n"), std::string::npos) << r.out;
   EXPECT_TRUE(std::regex_search(
       r.out,
       std::regex("\nspread over 2 runs [^\n]*\n.*\nvm-switch-stale-current +vm-switch-[a-z-]+ "
@@ -407,6 +410,7 @@ TEST_F(CliTest, ZooBenchRunsRepeatWithFreshSeedsAndShowTheSpread) {
   ASSERT_EQ(j["runs"].size(), 2u);
   EXPECT_EQ(j["runs"][0]["first_seed"], 1);
   EXPECT_EQ(j["runs"][1]["first_seed"], 4);
+  EXPECT_EQ(j["runs"][0]["strategy"], "portfolio");
   EXPECT_EQ(j["ok"], false);
 }
 
@@ -440,8 +444,8 @@ TEST_F(CliTest, BadInputIsOneLineAndExitCode2) {
       {{"import-crash", "-o", "x.json", calm},
        "<command line>: unknown flag -o for import-crash (see gcstress import-crash --help)"},
       {{"run", calm, "--strategy", "nope"},
-       "<flag>: --strategy: unknown strategy \"nope\" (known: pct, random, round-robin, dfs, "
-       "replay)"},
+       "<flag>: --strategy: unknown strategy \"nope\" (known: pct, portfolio, random, round-robin, "
+       "dfs, replay)"},
       {{"run", calm, "--strategy", "pct:depth=99"},
        "<flag>: --strategy: bad value \"99\" for pct parameter \"depth\" (expected an integer in "
        "[1, 32])"},
@@ -483,6 +487,11 @@ TEST_F(CliTest, BadInputIsOneLineAndExitCode2) {
        "<command line>: unknown flag --fault for check (see gcstress check --help)"},
       {{"zoo", "--bench", "--bench-seeds", "0"}, "<flag>: --bench-seeds: must be positive"},
       {{"zoo", "--bench", "--bench-runs", "0"}, "<flag>: --bench-runs: must be positive"},
+      {{"zoo", "--bench", "--bench-strategy", "portfolio:random=101"},
+       "<flag>: --bench-strategy: bad value \"101\" for portfolio parameter \"random\" "
+       "(expected an integer in [0, 100])"},
+      {{"zoo", "--bench", "--bench-strategy", "free"},
+       "<flag>: --bench-strategy: free is what the search is measured against"},
       {{"zoo", "--bench", "--bench-budget", "0"}, "<flag>: --bench-budget: must be positive"},
       {{"zoo", "--bench", "--bench-yield-per-mille", "1001"},
        "<flag>: --bench-yield-per-mille: must be at most 1000"},

@@ -9,7 +9,7 @@ namespace {
 TEST(FlagsTest, DefaultsComeFromFlagsDef) {
   const Flags f;
   EXPECT_EQ(f.target, "core");
-  EXPECT_EQ(f.strategy, "pct");
+  EXPECT_EQ(f.strategy, "portfolio");
   EXPECT_EQ(f.seed, 1u);
   EXPECT_EQ(f.iterations, 1000u);
   EXPECT_EQ(f.jobs, 1u);
@@ -32,7 +32,7 @@ TEST(FlagsTest, RunConfigPerCommand) {
   EXPECT_EQ(run->time_budget, std::chrono::milliseconds(5000));
   EXPECT_TRUE(run->keep_going);
   EXPECT_EQ(run->faults, f.faults);
-  EXPECT_EQ(run->strategy, "pct");
+  EXPECT_EQ(run->strategy, "portfolio");
 
   auto loop = MakeRunConfig(f, Command::kLoop);
   ASSERT_TRUE(loop.ok());

@@ -202,8 +202,8 @@ std::vector<BadRepro> BadRepros(const Repro& good) {
        },
        nullptr, "bad.json: /faults/1: fault \"gc-worklist-race\" is listed twice"},
       {"unknown strategy", [](Json& j) { j["strategy"] = "pcx"; }, nullptr,
-       "bad.json: /strategy: unknown strategy \"pcx\" (known: pct, random, round-robin, dfs, "
-       "replay)"},
+       "bad.json: /strategy: unknown strategy \"pcx\" (known: pct, portfolio, random, round-robin, "
+       "dfs, replay)"},
       {"strategy not canonical", [](Json& j) { j["strategy"] = "pct"; }, nullptr,
        "bad.json: /strategy: not in canonical form (expected \"pct:depth=3,steps=64\")"},
       {"seed negative", [](Json& j) { j["seed"] = -1; }, nullptr,

@@ -320,9 +320,10 @@ TEST(RunnerTest, CreateRejectsBadConfigsNamingTheFlag) {
   EXPECT_EQ(error(c), "<flag>: --fault: fault \"slow\" given twice");
   c = LockConfig(1);
   c.strategy = "pcx";
-  EXPECT_EQ(error(c),
-            "<flag>: --strategy: unknown strategy \"pcx\" (known: pct, random, round-robin, dfs, "
-            "replay)");
+  EXPECT_EQ(
+      error(c),
+      "<flag>: --strategy: unknown strategy \"pcx\" (known: pct, portfolio, random, round-robin, "
+      "dfs, replay)");
   c = LockConfig(1);
   c.jobs = 0;
   EXPECT_EQ(error(c), "<flag>: --jobs: expected at least 1 worker");

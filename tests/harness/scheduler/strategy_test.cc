@@ -15,19 +15,21 @@ TEST(ListStrategies, ListsTheTableInOrderWithParameters) {
     names.emplace_back(s.name);
     EXPECT_FALSE(s.help.empty()) << s.name;
   }
-  EXPECT_EQ(names, (std::vector<std::string>{"pct", "random", "round-robin", "dfs", "replay"}));
+  EXPECT_EQ(names, (std::vector<std::string>{"pct", "portfolio", "random", "round-robin", "dfs",
+                                             "replay"}));
 
   const StrategyInfo& pct = ListStrategies()[0];
   ASSERT_EQ(pct.params.size(), 2u);
   EXPECT_EQ(pct.params[0].key, "depth");
   EXPECT_EQ(pct.params[0].default_value, 3u);
   EXPECT_EQ(pct.params[1].key, "steps");
-  const StrategyInfo& dfs = ListStrategies()[3];
+  const StrategyInfo& dfs = ListStrategies()[4];
   ASSERT_EQ(dfs.params.size(), 1u);
   EXPECT_EQ(dfs.params[0].key, "max-preemptions");
   EXPECT_EQ(dfs.params[0].default_value, 2u);
-  EXPECT_TRUE(ListStrategies()[1].params.empty());
-  EXPECT_FALSE(ListStrategies()[4].from_spec);
+  EXPECT_EQ(ListStrategies()[1].params.size(), 3u);  // portfolio
+  EXPECT_TRUE(ListStrategies()[2].params.empty());
+  EXPECT_FALSE(ListStrategies()[5].from_spec);
 }
 
 TEST(MakeStrategy, BuildsEachStrategyWithItsCanonicalSpec) {
@@ -53,9 +55,9 @@ TEST(MakeStrategy, BuildsEachStrategyWithItsCanonicalSpec) {
 
 TEST(MakeStrategy, RejectsBadSpecsWithOneLineErrors) {
   const std::pair<std::string, std::string> cases[] = {
-      {"x", "unknown strategy \"x\" (known: pct, random, round-robin, dfs, replay)"},
-      {"", "unknown strategy \"\" (known: pct, random, round-robin, dfs, replay)"},
-      {"PCT", "unknown strategy \"PCT\" (known: pct, random, round-robin, dfs, replay)"},
+      {"x", "unknown strategy \"x\" (known: pct, portfolio, random, round-robin, dfs, replay)"},
+      {"", "unknown strategy \"\" (known: pct, portfolio, random, round-robin, dfs, replay)"},
+      {"PCT", "unknown strategy \"PCT\" (known: pct, portfolio, random, round-robin, dfs, replay)"},
       {"replay", "strategy \"replay\" needs a recorded schedule (use gcstress replay)"},
       {"pct:", "empty parameter in strategy \"pct\""},
       {"pct:depth=3,", "empty parameter in strategy \"pct\""},

@@ -146,7 +146,7 @@ TEST_F(ZooTest, TheBenchSearchesEveryScenarioOfAFamilyAndJudgesTheOneFreeFindsSl
   ZooBenchOptions o;
   o.zoo = Options();
   o.seeds = 3;
-  o.pct_budget = std::chrono::milliseconds(5000);
+  o.search_budget = std::chrono::milliseconds(5000);
   o.free_budget = std::chrono::milliseconds(300);
   int rows_seen = 0;
   auto report = RunZooBench(o, [&](const ZooBenchRow&) { ++rows_seen; });
@@ -158,11 +158,11 @@ TEST_F(ZooTest, TheBenchSearchesEveryScenarioOfAFamilyAndJudgesTheOneFreeFindsSl
   for (const ZooBenchRow& r : report->rows) {
     EXPECT_EQ(r.fault, "refpool-deferred-incref");
     EXPECT_EQ(r.expected, ViolationKind::kDoubleFree);
-    EXPECT_EQ(r.pct.searches, 3u);
-    EXPECT_EQ(r.pct.found, 3u);
-    EXPECT_TRUE(r.pct.median_found);
-    EXPECT_GE(r.pct.median_iterations, 1.0);
-    EXPECT_GT(r.pct.median_seconds, 0.0);
+    EXPECT_EQ(r.search.searches, 3u);
+    EXPECT_EQ(r.search.found, 3u);
+    EXPECT_TRUE(r.search.median_found);
+    EXPECT_GE(r.search.median_iterations, 1.0);
+    EXPECT_GT(r.search.median_seconds, 0.0);
     EXPECT_EQ(r.free.searches, 3u);
     EXPECT_EQ(r.free.median_found, r.free.found >= 2) << r.scenario;
     // A miss counts as its whole budget: a median on misses is at least the budget, and the
@@ -171,7 +171,7 @@ TEST_F(ZooTest, TheBenchSearchesEveryScenarioOfAFamilyAndJudgesTheOneFreeFindsSl
       EXPECT_GE(r.free.median_seconds, 0.3);
       EXPECT_TRUE(r.speedup_is_bound);
     }
-    EXPECT_NEAR(r.speedup, r.free.median_seconds / r.pct.median_seconds, 1e-9);
+    EXPECT_NEAR(r.speedup, r.free.median_seconds / r.search.median_seconds, 1e-9);
   }
   // The other four faults have no family here.
   EXPECT_EQ(report->missing.size(), 4u);
@@ -183,14 +183,14 @@ TEST_F(ZooTest, TheBenchSearchesEveryScenarioOfAFamilyAndJudgesTheOneFreeFindsSl
   const DetectionStats& a = report->rows[f.judged].free;
   const DetectionStats& b = report->rows[1 - f.judged].free;
   EXPECT_TRUE(a.found < b.found || (a.found == b.found && a.median_seconds >= b.median_seconds));
-  EXPECT_TRUE(f.pct_ok);
+  EXPECT_TRUE(f.search_ok);
   EXPECT_EQ(f.speedup_ok, report->rows[f.judged].speedup >= kSpeedupTarget);
 
   const nlohmann::ordered_json j = ZooBenchToJson(*report, o);
   EXPECT_EQ(j["gcstress_zoo_bench"], 1);
   EXPECT_EQ(j["ok"], false);
   EXPECT_EQ(j["rows"].size(), 2u);
-  EXPECT_EQ(j["rows"][0]["pct"]["found"], 3);
+  EXPECT_EQ(j["rows"][0]["search"]["found"], 3);
   EXPECT_EQ(j["faults"][0]["judged"], report->rows[f.judged].scenario);
   EXPECT_EQ(j["missing"].size(), 4u);
   EXPECT_EQ(j["free_yield_per_mille"], 0);
