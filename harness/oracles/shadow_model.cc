@@ -18,6 +18,9 @@ void ResetObject(ShadowModel::Object& o) {
   o.state = ShadowModel::State::kUnknown;
   o.kind = core::ObjectKind::kPlain;
   o.collecting = false;
+  o.weak_cleared = false;
+  o.released = false;
+  o.released_at = 0;
   o.proxy_active = false;
   o.vm = core::kNoVm;
   o.proxy_owner = core::kNoVm;
@@ -68,6 +71,8 @@ void ShadowModel::Begin(const Scenario& scenario) {
   }
   in_flight_ = 0;
   var_values_.assign(scenario.vars.size(), Value{});
+  var_tokens_.assign(scenario.vars.size(), RegistryKey{});
+  var_token_known_.assign(scenario.vars.size(), false);
   registry_.clear();
   exports_.clear();
   calls_.clear();
@@ -139,6 +144,9 @@ void ShadowModel::Apply(const TraceEntry& e, size_t index) {
       p.step = e.step;
       p.begin_index = index;
       p.obj_bound = false;
+      p.weak_bound = false;
+      p.token_known = false;
+      p.registered = false;
       if (e.thread < num_threads_ && e.step < scenario_->threads[e.thread].steps.size()) {
         const Step& s = scenario_->threads[e.thread].steps[e.step];
         p.op = s.op;
@@ -146,11 +154,22 @@ void ShadowModel::Apply(const TraceEntry& e, size_t index) {
           p.obj_value = var_values_[s.obj];
           p.obj_bound = true;
         }
+        if (s.weak != kNoVar && s.weak < var_values_.size()) {
+          p.weak_value = var_values_[s.weak];
+          p.weak_bound = true;
+        }
+        if (s.token != kNoVar && s.token < var_tokens_.size() && var_token_known_[s.token]) {
+          p.token_key = var_tokens_[s.token];
+          p.token_known = true;
+        }
       }
       break;
     }
     case TraceEntry::Kind::kStepEnd:
       if (valid_var) {
+        const ThreadPos& p = threads_[ThreadSlot(e.thread)];
+        var_token_known_[e.var] = p.in_flight && p.registered;
+        if (p.in_flight && p.registered) var_tokens_[e.var] = p.registered_key;
         var_values_[e.var] = e.value;
         if (handle_var && e.value.obj != core::kNoAlloc) {
           ++Obj(e.value.obj).bindings;
@@ -179,6 +198,14 @@ void ShadowModel::Apply(const TraceEntry& e, size_t index) {
       teardown_ = true;
       break;
     case TraceEntry::Kind::kEvent:
+      if (e.event.kind == core::EventKind::kRegistryRegister && e.event.aux == 0 &&
+          ValidVm(e.event.vm)) {
+        ThreadPos& p = threads_[ThreadSlot(e.thread)];
+        if (p.in_flight) {
+          p.registered = true;
+          p.registered_key = RegistryKey{e.event.vm, e.event.aux, e.event.value};
+        }
+      }
       ApplyEvent(e.event, index);
       break;
     case TraceEntry::Kind::kDecision:
@@ -212,7 +239,7 @@ void ShadowModel::ApplyEvent(const core::Event& ev, size_t index) {
     case K::kProxyInvalidate:
     case K::kCallBegin:
     case K::kCallSettle:
-      return ApplyProxy(ev);
+      return ApplyProxy(ev, index);
     case K::kVmCreateBegin:
     case K::kVmCreateEnd:
     case K::kTypeRegister:
@@ -220,9 +247,11 @@ void ShadowModel::ApplyEvent(const core::Event& ev, size_t index) {
     case K::kVmDestroyBegin:
     case K::kVmDestroyEnd:
       return ApplyVm(ev, index);
+    case K::kWeakClear:
+      Obj(ev.obj).weak_cleared = true;
+      return;
     case K::kDecref:
     case K::kFinalize:
-    case K::kWeakClear:
     case K::kCollectBegin:
     case K::kEnumerate:
     case K::kUse:
@@ -346,7 +375,7 @@ void ShadowModel::ApplyRegistry(const core::Event& ev, size_t index) {
 }
 
 // Exports, proxies and pending calls across VMs.
-void ShadowModel::ApplyProxy(const core::Event& ev) {
+void ShadowModel::ApplyProxy(const core::Event& ev, size_t index) {
   using K = core::EventKind;
   const bool vm_ok = ValidVm(ev.vm);
   switch (ev.kind) {
@@ -379,6 +408,13 @@ void ShadowModel::ApplyProxy(const core::Event& ev) {
       break;
     }
     case K::kProxyRelease:
+      if (ev.obj == core::kNoAlloc) break;
+      if (Object& p = Obj(ev.obj); !p.released) {
+        p.released = true;
+        p.released_at = index;
+      }
+      Deactivate(ev.obj);
+      break;
     case K::kProxyInvalidate:
       if (ev.obj != core::kNoAlloc) Deactivate(ev.obj);
       break;

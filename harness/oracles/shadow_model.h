@@ -75,6 +75,9 @@ class ShadowModel {
     State state = State::kUnknown;
     core::ObjectKind kind = core::ObjectKind::kPlain;
     bool collecting = false;    // on a running collection's worklist
+    bool weak_cleared = false;  // WeakClear seen: a weak upgrade of it must come back empty
+    bool released = false;      // proxy: ProxyRelease seen (at trace index released_at)
+    size_t released_at = 0;
     bool proxy_active = false;  // proxy: its edge to proxy_target holds
     core::VmIndex vm = core::kNoVm;
     core::VmIndex proxy_owner = core::kNoVm;
@@ -138,6 +141,14 @@ class ShadowModel {
     size_t begin_index = 0;  // trace index of that step's begin
     Value obj_value;         // what the step's `obj` variable held when it began
     bool obj_bound = false;
+    Value weak_value;  // what its `weak` variable held (an upgrade's weak reference)
+    bool weak_bound = false;
+    // The registration its `token` variable names (an unregister's), if the model saw it made.
+    bool token_known = false;
+    RegistryKey token_key{};
+    // A registration this step made (a register's: its `as` token names it from the step's end).
+    bool registered = false;
+    RegistryKey registered_key{};
     std::vector<core::AllocId> holds;
   };
 
@@ -199,7 +210,7 @@ class ShadowModel {
   void ApplyRefcount(const core::Event& ev);
   void ApplyGraph(const core::Event& ev);
   void ApplyRegistry(const core::Event& ev, size_t index);
-  void ApplyProxy(const core::Event& ev);
+  void ApplyProxy(const core::Event& ev, size_t index);
   void ApplyVm(const core::Event& ev, size_t index);
   void ApplyClose(core::VmIndex vm, size_t index);
   void EndStep(uint32_t t);
@@ -229,6 +240,9 @@ class ShadowModel {
   std::vector<ThreadPos> threads_;  // scenario threads, then the harness's own (setup, teardown)
   int in_flight_ = 0;
   std::vector<Value> var_values_;
+  // By token variable: the registration it names (valid where token_known_ is set).
+  std::vector<RegistryKey> var_tokens_;
+  std::vector<bool> var_token_known_;
   std::map<RegistryKey, RegistryEntry> registry_;
   std::map<ExportKey, core::AllocId> exports_;
   struct Call {

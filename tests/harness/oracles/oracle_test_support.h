@@ -26,7 +26,7 @@ Scenario LoadCoreScenario(const std::string& text);
 //   t1  0 attach  1 new a  2 new b  3 set a[0]=b  4 drop a  5 gc  6 clone b as c  7 weak b as w
 //       8 export b to w1 as p  9 use p  10 register a held b as tok  11 detach  12 drop b
 //       13 call p from a  14 release p  15 terminate w1  16 yield  17 unregister tok
-//   t2  0 new x  1 drop x  2 gc  3 use p  4 enumerate  5 yield
+//   t2  0 new x  1 drop x  2 gc  3 use p  4 enumerate  5 yield  6 upgrade w as u
 //   w1  0 use p  1 drop p  2 gc  3 yield
 //   w2  0 export b to w1 as q  1 use q  2 drop q  3 gc
 const Scenario& OracleTestScenario();
