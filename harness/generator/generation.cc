@@ -239,7 +239,7 @@ bool Generation::EmitWorkerOp(uint32_t t, Op op, uint32_t worker) {
   step.op = op;
   step.worker = static_cast<int16_t>(worker);
   if (!Emit(t, step)) return false;
-  if (op == Op::kSpawn) spawn_written_[worker] = true;
+  if (op == Op::kSpawn && spawner_[worker] < 0) spawner_[worker] = static_cast<int32_t>(t);
   return true;
 }
 
@@ -287,10 +287,17 @@ uint64_t Generation::OpWeight(Op op, uint32_t t) const {
       return !me.attached && (switch_vms_ < options_.max_switch_vms || vms_.size() >= 2) ? w : 0;
     case Op::kSpawn:
       if (me.worker) return 0;  // only plain threads spawn: no worker waits on another forever
-      for (size_t i = 0; i < threads_.size(); ++i) {
-        if (threads_[i].worker && !spawn_written_[i]) return w;
+      {
+        bool started_elsewhere = false;
+        for (size_t i = 0; i < threads_.size(); ++i) {
+          if (threads_[i].worker && spawner_[i] < 0) return w;
+          started_elsewhere =
+              started_elsewhere || (threads_[i].worker && spawner_[i] != static_cast<int32_t>(t));
+        }
+        // A second spawn of a worker another thread spawns: two threads racing to start it (the
+        // later one is skipped). Rarer than a first spawn.
+        return started_elsewhere ? (w + 2) / 3 : 0;
       }
-      return 0;
     case Op::kTerminate:
       for (size_t i = 0; i < threads_.size(); ++i) {
         if (threads_[i].worker && i != t) return w;
@@ -524,7 +531,8 @@ bool Generation::RandomThreadStep(Op op, uint32_t t) {
                           : static_cast<int16_t>(Below(vms_.size())));
     case Op::kSpawn: {
       auto w = Draw(threads_.size(), [&](size_t i) -> uint64_t {
-        return threads_[i].worker && !spawn_written_[i] ? 1 : 0;
+        if (!threads_[i].worker) return 0;
+        return spawner_[i] < 0 ? 4 : spawner_[i] != static_cast<int32_t>(t) ? 1 : 0;
       });
       return w && EmitWorkerOp(t, op, static_cast<uint32_t>(*w));
     }
@@ -578,7 +586,7 @@ Scenario Generation::Run(const std::string& name, const std::string& description
     threads_.push_back(std::move(spec));
     model_.push_back(m);
   }
-  spawn_written_.assign(nthreads, false);
+  spawner_.assign(nthreads, -1);
 
   // One global order: a random thread with steps left to write takes the next production.
   std::vector<uint32_t> attempts(nthreads, 0);

@@ -69,8 +69,8 @@ struct ThreadModel {
 
 class Generation {
  public:
-  Generation(GeneratorDraws& draws, const GeneratorOptions& options)
-      : options_(options), draws_(draws) {}
+  Generation(GeneratorDraws& draws, const GeneratorOptions& options, GenerationRecord& record)
+      : options_(options), draws_(draws), record_(record) {}
   Scenario Run(const std::string& name, const std::string& description);
 
  private:
@@ -171,7 +171,8 @@ class Generation {
   uint64_t SameVm(uint32_t t, const VarModel& v) const;
   uint64_t Lively(const VarModel& v) const;
   static uint64_t Plain(const VarModel& v) { return v.proxy ? 1 : 4; }
-  // A shape led by `op` (shapes.cc), if `op` leads one that fits now. False if none was written.
+  // The shape `op` leads (shapes.def), if it is enabled, its percent is drawn and it fits now.
+  // False if none was written. One production per shape, named after it (shapes.cc).
   bool Shape(Op op, uint32_t t);
   bool LockedBlock(uint32_t t);
   bool DetachedBorrow(uint32_t t);
@@ -180,9 +181,11 @@ class Generation {
   bool SharedExport(uint32_t t);
   bool CallThenTerminate(uint32_t t);
   bool SwitchAndDestroy(uint32_t t);
+  bool RegistryAroundCollection(uint32_t t);
 
   const GeneratorOptions& options_;
   GeneratorDraws& draws_;
+  GenerationRecord& record_;
   std::vector<ThreadSpec> threads_;
   std::vector<ThreadModel> model_;
   std::vector<VarModel> vars_;
@@ -190,7 +193,7 @@ class Generation {
   size_t nworkers_ = 0;           // VMs 1..nworkers_ are the workers'
   uint32_t switch_vms_ = 0;
   std::vector<std::pair<VarId, VarId>> edges_;  // set obj -> to, as written
-  std::vector<bool> spawn_written_;             // per thread: some spawn names it
+  std::vector<int32_t> spawner_;                // per worker: the thread of its first spawn, or -1
   uint32_t names_[4] = {};                      // per BindKind: the next fresh number
   uint32_t tick_ = 0;                           // steps written so far
 };

@@ -62,18 +62,48 @@ class SeededDraws final : public GeneratorDraws {
 
 }  // namespace
 
+GeneratorOptions SwarmOptions(uint64_t seed, const GeneratorOptions& options) {
+  if (!options.swarm) return options;
+  // A stream apart from the scenario's own (SeededDraws): with swarm off, a seed gives the
+  // scenario it gave before swarm testing existed.
+  sched::Xoshiro256 rng(sched::DeriveSeed(seed, 0x737761726d));  // "swarm"
+  GeneratorOptions o = options;
+  auto usable = [&](size_t i) { return options.supported_ops.test(i) && options.weights[i] > 0; };
+  bool any = false;
+  for (size_t i = 0; i < kOpCount; ++i) {
+    const auto op = static_cast<Op>(i);
+    if (op == Op::kNew || op == Op::kDetach) continue;
+    if (rng.Below(2) == 1) o.weights[i] = 0;
+  }
+  o.weights[static_cast<size_t>(Op::kDetach)] =
+      o.weights[static_cast<size_t>(Op::kAttach)] > 0
+          ? options.weights[static_cast<size_t>(Op::kDetach)]
+          : 0;
+  for (size_t i = 0; i < kOpCount; ++i)
+    any = any || (usable(i) && o.weights[i] > 0);
+  if (!any) o.weights = options.weights;
+  for (size_t s = 0; s < kShapeCount; ++s) {
+    if (rng.Below(2) == 1) o.shapes.reset(s);
+  }
+  return o;
+}
+
 Scenario GenerateScenario(GeneratorDraws& draws, const GeneratorOptions& options,
-                          const std::string& name, const std::string& description) {
+                          const std::string& name, const std::string& description,
+                          GenerationRecord* record) {
   if (auto problem = CheckGeneratorOptions(options)) {
     GCS_CHECK_MSG(false, problem->Format().c_str());
   }
-  return generator_detail::Generation(draws, options).Run(name, description);
+  GenerationRecord ignored;
+  return generator_detail::Generation(draws, options, record != nullptr ? *record : ignored)
+      .Run(name, description);
 }
 
-Scenario GenerateScenario(uint64_t seed, const GeneratorOptions& options) {
+Scenario GenerateScenario(uint64_t seed, const GeneratorOptions& options,
+                          GenerationRecord* record) {
   SeededDraws draws(seed);
-  return GenerateScenario(draws, options, "gen-" + std::to_string(seed),
-                          DescribeGeneration(seed, options));
+  return GenerateScenario(draws, SwarmOptions(seed, options), "gen-" + std::to_string(seed),
+                          DescribeGeneration(seed, options), record);
 }
 
 std::string DescribeGeneration(uint64_t seed, const GeneratorOptions& options) {
@@ -91,6 +121,13 @@ std::string DescribeGeneration(uint64_t seed, const GeneratorOptions& options) {
                     ", switch VMs <= " + std::to_string(options.max_switch_vms);
   const std::string weights = FormatOpWeights(shown, defaults);
   out += weights.empty() ? ", default weights" : ", weights " + weights;
+  if (options.shapes != kAllShapes) {
+    out += ", shapes";
+    for (const ShapeInfo& info : kShapeTable) {
+      if (options.shapes.test(static_cast<size_t>(info.shape))) out += " " + std::string(info.name);
+    }
+  }
+  if (!options.swarm) out += ", no swarm";
   if (options.supported_ops != kAllOps) {
     out += ", ops";
     for (const OpInfo& info : kOpTable) {

@@ -2,11 +2,13 @@
 // object-lifetime bugs.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
 
 #include "harness/generator/op_weights.h"
+#include "harness/generator/shape.h"
 #include "harness/input_error.h"
 #include "harness/scenario/op.h"
 #include "harness/scenario/scenario.h"
@@ -31,7 +33,29 @@ struct GeneratorOptions {
   OpWeights weights = DefaultOpWeights();
   // The target's ops (Target::SupportedOps): other ops are never generated, whatever their weight.
   OpSet supported_ops = kAllOps;
+  // The shapes (shapes.def) the generator may write; the others' lead ops are written as one step.
+  ShapeSet shapes = kAllShapes;
+  // Swarm testing (Groce et al., ISSTA 2012): the seeded GenerateScenario gives each seed its own
+  // random subset of the ops and shapes above (SwarmOptions), so that combinations the fixed
+  // weights make rare are dense in some scenarios. The GeneratorDraws overload (the fuzzers) does
+  // not: a fuzz input chooses its own weights (harness/fuzzing/fuzz_profile.h).
+  bool swarm = true;
 };
+
+// What one generation wrote besides the scenario: how many times each shape was written.
+struct GenerationRecord {
+  std::array<uint32_t, kShapeCount> shapes_written{};
+};
+
+// The options the seeded GenerateScenario uses for `seed` when options.swarm is on: each op with
+// a positive weight that the target supports, and each shape, is kept with probability 1/2 (its
+// weight unchanged) or dropped (weight 0), from a stream of its own derived from the seed; options
+// with swarm off come back unchanged. Two ops are not drawn on their own: `new` is always kept
+// (it is the only op that makes an object from nothing: without it every object op has nothing
+// to act on), and `detach` is kept exactly when `attach` is (a block that is never closed holds
+// the VM lock to the end: every other thread of that VM would wait forever, a deadlock the
+// program wrote, not the target). If nothing usable is left, every usable op is kept.
+GeneratorOptions SwarmOptions(uint64_t seed, const GeneratorOptions& options);
 
 // The problem with `options`, if any: bounds out of order or beyond the format's limits
 // (scenarios/README.md "Limits"; max_steps * max_threads at most 4096, the variable limit, since
@@ -55,13 +79,16 @@ class GeneratorDraws {
 // fuzzer calls. `name` must be a valid scenario name and `description` at most 4096 bytes.
 // GCS_CHECKs that the options pass CheckGeneratorOptions and that the result loads back.
 Scenario GenerateScenario(GeneratorDraws& draws, const GeneratorOptions& options,
-                          const std::string& name, const std::string& description = "");
+                          const std::string& name, const std::string& description = "",
+                          GenerationRecord* record = nullptr);
 
 // A valid scenario (it loads back through ScenarioFromJson with options.supported_ops), a pure
 // function of (seed, options): the same inputs give the same scenario on every platform, byte
 // for byte once encoded (the generator draws from its own xoshiro256** stream, never from
 // std::*_distribution). Named "gen-<seed>". GCS_CHECKs that the options pass
-// CheckGeneratorOptions and that the result loads back.
+// CheckGeneratorOptions and that the result loads back. With options.swarm on, the scenario is
+// generated from SwarmOptions(seed, options); with it off, from options as they are (the
+// generator before swarm testing: the same scenario for a seed as then).
 //
 // Shape. Threads t0, t1, ... are plain; workers w1, w2, ... follow, each with its VM; switch_vm
 // introduces v1, v2, .... Steps are generated in one global order, a random thread at a time, so
@@ -74,11 +101,13 @@ Scenario GenerateScenario(GeneratorDraws& draws, const GeneratorOptions& options
 // proxies into workers that others terminate, and switches to new VMs followed by destroying the
 // VM left behind. Variables are only ever used after some step bound them, so every name is
 // bound; at run time a step on an unbound variable is skipped, so every schedule is valid.
-Scenario GenerateScenario(uint64_t seed, const GeneratorOptions& options);
+Scenario GenerateScenario(uint64_t seed, const GeneratorOptions& options,
+                          GenerationRecord* record = nullptr);
 
 // One line for reports and scenario descriptions: how to regenerate this scenario, e.g.
 // "gcstress generator seed 42: threads 1-4, workers <= 2, steps 2-12, switch VMs <= 2,
-// weights use=40". Non-default weights only; ops the target lacks are not listed.
+// weights use=40". Non-default weights only; ops the target lacks are not listed; ", no swarm"
+// when swarm testing is off, the shapes when some are off.
 std::string DescribeGeneration(uint64_t seed, const GeneratorOptions& options);
 
 }  // namespace gcs

@@ -9,8 +9,8 @@
 // meaning: they are the patterns the documented bugs share, and they are just as meaningful on
 // a fixed target (where they must pass).
 //
-// Each shape is led by an op the top loop drew by weight, and writes only usable ops (positive
-// weight, supported by the target). One missing essential op and the shape is not used; a
+// Each shape is led by an op the top loop drew by weight (shapes.def), and writes only usable ops
+// (positive weight, supported by the target). One missing essential op and the shape is not used; a
 // missing optional op only leaves its step out.
 #include <algorithm>
 
@@ -19,36 +19,26 @@
 namespace gcs::generator_detail {
 namespace {
 
-// How often a drawn op leads its shape instead of being written as one step.
-constexpr uint32_t kLockedBlockPercent = 45;
-constexpr uint32_t kDetachedBorrowPercent = 20;
-constexpr uint32_t kGarbageCyclePercent = 35;
-constexpr uint32_t kCollectWhileEnumeratingPercent = 30;
-constexpr uint32_t kSharedExportPercent = 45;
-constexpr uint32_t kCallThenTerminatePercent = 60;
-constexpr uint32_t kSwitchAndDestroyPercent = 40;
+// SharedExport: both exports to one VM instead of two.
+constexpr uint32_t kSameVmTwicePercent = 25;
 
 }  // namespace
 
 bool Generation::Shape(Op op, uint32_t t) {
-  switch (op) {
-    case Op::kAttach:
-      return Chance(kLockedBlockPercent) && LockedBlock(t);
-    case Op::kClone:
-      return Chance(kDetachedBorrowPercent) && DetachedBorrow(t);
-    case Op::kSet:
-      return Chance(kGarbageCyclePercent) && GarbageCycle(t);
-    case Op::kGc:
-      return Chance(kCollectWhileEnumeratingPercent) && CollectWhileEnumerating(t);
-    case Op::kExport:
-      return Chance(kSharedExportPercent) && SharedExport(t);
-    case Op::kTerminate:
-      return Chance(kCallThenTerminatePercent) && CallThenTerminate(t);
-    case Op::kSwitchVm:
-      return Chance(kSwitchAndDestroyPercent) && SwitchAndDestroy(t);
-    default:
-      return false;
+  using Production = bool (Generation::*)(uint32_t);
+  static constexpr Production kProductions[] = {
+#define GCS_SHAPE(Name, name, Lead, percent, pattern) &Generation::Name,
+#include "harness/generator/shapes.def"
+#undef GCS_SHAPE
+  };
+  for (const ShapeInfo& info : kShapeTable) {
+    const auto i = static_cast<size_t>(info.shape);
+    if (info.lead != op || !options_.shapes.test(i)) continue;
+    if (!Chance(info.percent) || !(this->*kProductions[i])(t)) return false;
+    ++record_.shapes_written[i];
+    return true;
   }
+  return false;
 }
 
 // PyO3 #4105: the owner holds the lock, makes an object and drops it while another
@@ -164,7 +154,9 @@ bool Generation::SharedExport(uint32_t t) {
     return static_cast<int16_t>(*d);
   };
   const std::optional<int16_t> d1 = dest(-1);
-  const std::optional<int16_t> d2 = d1 ? dest(*d1) : std::nullopt;
+  const std::optional<int16_t> d2 = !d1                           ? std::nullopt
+                                    : Chance(kSameVmTwicePercent) ? d1
+                                                                  : dest(*d1);
   if (!d2) return false;
   VarId x = kNoVar;
   if (Chance(50)) {
@@ -173,6 +165,8 @@ bool Generation::SharedExport(uint32_t t) {
     });
   }
   if (x == kNoVar) x = EmitNew(t, ObjType::kObject);
+  // Now and then both exports go to one VM: two proxies of one object there (coincident #48's
+  // repeated export of the same object to one worker).
   const VarId p1 = EmitExport(t, x, *d1);
   const VarId p2 = EmitExport(t, x, *d2);
   if (p1 == kNoVar || p2 == kNoVar) return true;
@@ -236,6 +230,57 @@ bool Generation::SwitchAndDestroy(uint32_t t) {
   EmitNew(t, ObjType::kObject);
   EmitVmOp(t, Op::kDestroyVm, model_[t].left_vm);
   EmitUse(t, EmitNew(t, ObjType::kObject));
+  return true;
+}
+
+// A JS FinalizationRegistry entry around a collection: t registers an object (any handle of its
+// VM, a proxy too) and keeps the token; another thread collects that VM; then the entry is
+// unregistered, by t or by another thread, maybe after t let its handle go.
+//   t: [new x]; register x [held h] as tok; [drop x]; [unregister tok]
+//   o: gc [vm]
+//   u: [unregister tok]
+bool Generation::RegistryAroundCollection(uint32_t t) {
+  if (!Usable(Op::kRegister) || !Usable(Op::kUnregister) || !Usable(Op::kGc)) return false;
+  const int16_t vm = model_[t].vm;
+  auto collector =
+      PickOtherThread(t, [&](uint32_t o) -> uint64_t { return model_[o].vm == vm ? 4 : 1; });
+  if (!collector) return false;
+  // Preferably an object with proxies (or a proxy): its entry then meets the proxy ops.
+  VarId x = PickVar(BindKind::kHandle, [&](const VarModel& v) -> uint64_t {
+    if (v.sealed || v.vm != vm) return 0;
+    return (v.proxy || !v.exported_to.empty() ? 4 : 1) * Lively(v);
+  });
+  // Once a step is written the shape has happened (Shape's contract: false only if nothing was).
+  bool wrote = false;
+  if (x == kNoVar || Chance(40)) {
+    x = EmitNew(t, ObjType::kObject);
+    wrote = x != kNoVar;
+  }
+  if (x == kNoVar || !Room(t)) return wrote;
+  Step step;
+  step.op = Op::kRegister;
+  step.obj = x;
+  if (Chance(30) && Usable(Op::kNew)) {
+    const VarId h = EmitNew(t, ObjType::kObject);
+    // Only a pristine object may be held (VarModel, "registry discipline"): a fresh one is.
+    if (h != kNoVar && h != x && vars_[h].bindings == 1 && vars_[h].from_new) {
+      step.held = h;
+      vars_[h].sealed = true;
+    }
+  }
+  if (!Room(t)) return true;
+  vars_[x].registered = true;
+  step.as = BindTarget(BindKind::kToken, t, false, "tok");
+  vars_[step.as].vm = vm;
+  Emit(t, step);
+  EmitVmOp(*collector, Op::kGc, model_[*collector].vm == vm ? int16_t{-1} : vm);
+  if (Chance(40)) EmitDrop(t, x);
+  Step unregister;
+  unregister.op = Op::kUnregister;
+  unregister.token = step.as;
+  auto u = Chance(50) ? PickOtherThread(t, [](uint32_t) -> uint64_t { return 1; })
+                      : std::optional<uint32_t>(t);
+  Emit(u ? *u : t, unregister);
   return true;
 }
 
