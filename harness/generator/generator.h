@@ -47,7 +47,8 @@ struct GenerationRecord {
   std::array<uint32_t, kShapeCount> shapes_written{};
 };
 
-// The options the seeded GenerateScenario uses for `seed` when options.swarm is on: each op with
+// The options the seeded GenerateScenario uses for `seed` when options.swarm is on: one seed in
+// four (drawn first) keeps the options whole; for the others, each op with
 // a positive weight that the target supports, and each shape, is kept with probability 1/2 (its
 // weight unchanged) or dropped (weight 0), from a stream of its own derived from the seed; options
 // with swarm off come back unchanged. Two ops are not drawn on their own: `new` is always kept
