@@ -12,6 +12,7 @@
 #include "harness/runner/executor.h"
 #include "harness/runner/run_config.h"
 #include "harness/runner/runner.h"
+#include "harness/scenario/scenario_loader.h"
 
 namespace gcs {
 
@@ -55,7 +56,20 @@ enum class BatchMessage : uint8_t {
                 // diverged_at flag and value
   kLeaked,      // the batch-end LeakSanitizer check found a leak in iterations [begin, after)
                 // (+ after: the iteration after the last one run); the child stops
+  kIdle,        // no iteration: the batch ended as any child's ends when it exits cleanly, and
+                // this one (ServeBatches) waits for its next batch
 };
+
+// Parent -> child (ServeBatches).
+enum class BatchCommand : uint8_t {
+  // + the scenario's serial (u64), its JSON text (str: "" if the child holds that serial
+  // already), the Batch (PutBatch)
+  kRun,
+};
+
+// Encoding of a Batch (kRun payload after the scenario).
+void PutBatch(isolation::WireWriter& w, const Batch& batch);
+bool GetBatch(isolation::WireReader& r, Batch* out);
 
 // The child's side of a run: builds its own target (factory), executor and page monitor, runs
 // `batch`, sends one message per iteration, and returns the exit status (0). It stops early,
@@ -65,6 +79,20 @@ enum class BatchMessage : uint8_t {
 int RunBatch(isolation::MessageSink& sink, isolation::PageRegion& region, const Scenario& scenario,
              const RunConfig& config, const TargetFactory& factory, bool free_mode,
              const Batch& batch);
+
+// RunBatch for many batches, of many scenarios, in one child: a fork per batch costs more than a
+// short batch (a generated search's 20 iterations) takes to run. Runs `batch` of `scenario`
+// (numbered `serial` by the parent), then sends kIdle and runs each batch the parent sends
+// (BatchCommand::kRun) on the same target and executor — of the scenario it holds, or of the one
+// whose JSON comes with the command, read with `load_options` — until the parent closes the
+// channel. Each batch is exactly RunBatch's: the same iterations, messages and stopping rules,
+// so that nothing a run reports depends on which child ran what. It names each scenario on the
+// page as it starts on it (PageRegion::SetScenario). A batch after which a fresh child would be
+// needed (one that sent kError, kReported or kLeaked) ends the child instead.
+int ServeBatches(isolation::MessageSink& sink, isolation::CommandSource& commands,
+                 isolation::PageRegion& region, const RunConfig& config,
+                 const TargetFactory& factory, bool free_mode, const LoadOptions& load_options,
+                 uint64_t serial, const Scenario& scenario, const Batch& batch);
 
 // Encoding of a Failure's verdict and execution (kFailure payload after the iteration).
 void PutFailure(isolation::WireWriter& w, const Violation& violation, const Execution& execution);
