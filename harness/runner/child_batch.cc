@@ -266,23 +266,6 @@ void SendError(MessageSink& sink, uint64_t iteration, const std::string& message
 
 }  // namespace
 
-int RunBatch(MessageSink& sink, PageRegion& region, const Scenario& scenario,
-             const RunConfig& config, const TargetFactory& factory, bool free_mode,
-             const Batch& batch) {
-  isolation::WatchFatalEvents(&region, /*signal_handlers=*/true);
-  Expected<std::unique_ptr<Target>> target = factory();
-  if (!target) {
-    SendError(sink, batch.begin,
-              "the target factory failed in the child: " + target.error().Format());
-    return 0;
-  }
-  Executor executor(std::move(target).value(), OracleOptions{.free_mode = free_mode});
-  isolation::ExecutionMonitor monitor(region);
-  executor.SetMonitor(&monitor);
-  RunOneBatch(sink, region, scenario, config, executor, free_mode, batch);
-  return 0;
-}
-
 int ServeBatches(MessageSink& sink, isolation::CommandSource& commands, PageRegion& region,
                  const RunConfig& config, const TargetFactory& factory, bool free_mode,
                  const LoadOptions& load_options, uint64_t serial, const Scenario& scenario,
