@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -43,8 +44,8 @@ void CloseFd(int& fd) {
 }
 
 // Sets up the child's side and runs the body; never returns.
-[[noreturn]] void RunChild(const ChildProcess::Body& body, int message_fd, int stderr_fd,
-                           pid_t parent, std::span<const int> close_in_child) {
+[[noreturn]] void RunChild(const ChildProcess::ServerBody& body, int message_fd, int stderr_fd,
+                           int command_fd, pid_t parent, std::span<const int> close_in_child) {
   if (::prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || ::getppid() != parent) ::_exit(3);
   std::signal(SIGINT, SIG_IGN);
   for (int fd : close_in_child)
@@ -54,7 +55,8 @@ void CloseFd(int& fd) {
   int code = 3;
   try {
     MessageSink sink(message_fd);
-    code = body(sink);
+    CommandSource commands(command_fd);
+    code = body(sink, commands);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "gcstress: child process: uncaught exception: %s\n", e.what());
   }
@@ -64,13 +66,45 @@ void CloseFd(int& fd) {
 
 }  // namespace
 
-void MessageSink::Send(uint8_t type, std::string_view payload) {
+namespace {
+
+// Reads exactly `size` bytes (blocking); false at end of file or on an error.
+bool ReadAll(int fd, char* data, size_t size) {
+  while (size > 0) {
+    const ssize_t n = ::read(fd, data, size);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    data += n;
+    size -= static_cast<size_t>(n);
+  }
+  return true;
+}
+
+std::string Frame(uint8_t type, std::string_view payload) {
   std::string frame;
   const auto n = static_cast<uint32_t>(payload.size());
   frame.append(reinterpret_cast<const char*>(&n), sizeof n);
   frame.push_back(static_cast<char>(type));
   frame.append(payload);
+  return frame;
+}
+
+}  // namespace
+
+void MessageSink::Send(uint8_t type, std::string_view payload) {
+  const std::string frame = Frame(type, payload);
   WriteAll(fd_, frame.data(), frame.size());
+}
+
+bool CommandSource::Receive(Message* out) {
+  if (fd_ < 0) return false;
+  char header[5];
+  if (!ReadAll(fd_, header, sizeof header)) return false;
+  uint32_t length = 0;
+  std::memcpy(&length, header, sizeof length);
+  out->type = static_cast<uint8_t>(header[4]);
+  out->payload.resize(length);
+  return ReadAll(fd_, out->payload.data(), length);
 }
 
 std::string ChildExit::Describe() const {
@@ -82,7 +116,18 @@ std::string ChildExit::Describe() const {
 }
 
 Expected<ChildProcess> ChildProcess::Start(const Body& body, std::span<const int> close_in_child) {
-  int messages[2], errors[2];
+  return Launch([&body](MessageSink& sink, CommandSource&) { return body(sink); }, close_in_child,
+                /*commands=*/false);
+}
+
+Expected<ChildProcess> ChildProcess::StartServer(const ServerBody& body,
+                                                 std::span<const int> close_in_child) {
+  return Launch(body, close_in_child, /*commands=*/true);
+}
+
+Expected<ChildProcess> ChildProcess::Launch(const ServerBody& body,
+                                            std::span<const int> close_in_child, bool commands) {
+  int messages[2], errors[2], channel[2] = {-1, -1};
   if (::pipe2(messages, O_CLOEXEC) != 0) return InputError{"<isolation>", "", Errno("pipe")};
   if (::pipe2(errors, O_CLOEXEC) != 0) {
     const InputError error{"<isolation>", "", Errno("pipe")};
@@ -90,22 +135,31 @@ Expected<ChildProcess> ChildProcess::Start(const Body& body, std::span<const int
     ::close(messages[1]);
     return error;
   }
+  if (commands && ::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, channel) != 0) {
+    const InputError error{"<isolation>", "", Errno("socketpair")};
+    for (int fd : {messages[0], messages[1], errors[0], errors[1]})
+      ::close(fd);
+    return error;
+  }
   const pid_t parent = ::getpid();
   std::fflush(nullptr);
   const pid_t pid = ::fork();
   if (pid < 0) {
     const InputError error{"<isolation>", "", Errno("fork")};
-    for (int fd : {messages[0], messages[1], errors[0], errors[1]})
-      ::close(fd);
+    for (int fd : {messages[0], messages[1], errors[0], errors[1], channel[0], channel[1]}) {
+      if (fd >= 0) ::close(fd);
+    }
     return error;
   }
   if (pid == 0) {
     ::close(messages[0]);
     ::close(errors[0]);
-    RunChild(body, messages[1], errors[1], parent, close_in_child);
+    if (commands) ::close(channel[0]);
+    RunChild(body, messages[1], errors[1], channel[1], parent, close_in_child);
   }
   ::close(messages[1]);
   ::close(errors[1]);
+  if (commands) ::close(channel[1]);
   for (int fd : {messages[0], errors[0]}) {
     const int flags = ::fcntl(fd, F_GETFL);
     GCS_CHECK(flags >= 0 && ::fcntl(fd, F_SETFL, flags | O_NONBLOCK) == 0);
@@ -114,6 +168,7 @@ Expected<ChildProcess> ChildProcess::Start(const Body& body, std::span<const int
   child.pid_ = pid;
   child.message_fd_ = messages[0];
   child.stderr_fd_ = errors[0];
+  child.command_fd_ = channel[0];
   return child;
 }
 
@@ -121,6 +176,7 @@ ChildProcess::ChildProcess(ChildProcess&& other) noexcept
     : pid_(std::exchange(other.pid_, -1)),
       message_fd_(std::exchange(other.message_fd_, -1)),
       stderr_fd_(std::exchange(other.stderr_fd_, -1)),
+      command_fd_(std::exchange(other.command_fd_, -1)),
       frames_(std::move(other.frames_)),
       stderr_(std::move(other.stderr_)),
       reaped_(std::exchange(other.reaped_, false)) {}
@@ -129,6 +185,7 @@ ChildProcess& ChildProcess::operator=(ChildProcess&& other) noexcept {
   std::swap(pid_, other.pid_);
   std::swap(message_fd_, other.message_fd_);
   std::swap(stderr_fd_, other.stderr_fd_);
+  std::swap(command_fd_, other.command_fd_);
   std::swap(frames_, other.frames_);
   std::swap(stderr_, other.stderr_);
   std::swap(reaped_, other.reaped_);
@@ -146,6 +203,23 @@ ChildProcess::~ChildProcess() {
 void ChildProcess::Close() {
   CloseFd(message_fd_);
   CloseFd(stderr_fd_);
+  CloseFd(command_fd_);
+}
+
+bool ChildProcess::SendCommand(uint8_t type, std::string_view payload) {
+  if (command_fd_ < 0) return false;
+  const std::string frame = Frame(type, payload);
+  const char* data = frame.data();
+  size_t size = frame.size();
+  while (size > 0) {
+    // MSG_NOSIGNAL: a child that died gives EPIPE here, not a SIGPIPE that would end the parent.
+    const ssize_t n = ::send(command_fd_, data, size, MSG_NOSIGNAL);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    data += n;
+    size -= static_cast<size_t>(n);
+  }
+  return true;
 }
 
 void ChildProcess::Pump(std::vector<Message>* out) {

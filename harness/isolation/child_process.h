@@ -33,6 +33,19 @@ class MessageSink {
   int fd_;
 };
 
+// The child's end of a server child's command channel (ChildProcess::StartServer): frames as
+// MessageSink's, from the parent.
+class CommandSource {
+ public:
+  explicit CommandSource(int fd) : fd_(fd) {}
+  // Blocks until one whole command is read. False at end of file, on an error or with no channel:
+  // the parent has no more work for this child.
+  bool Receive(Message* out);
+
+ private:
+  int fd_;
+};
+
 // How a child ended.
 struct ChildExit {
   bool exited = false;  // returned or called exit: `code`; else killed by `signal`
@@ -55,9 +68,16 @@ struct ChildExit {
 class ChildProcess {
  public:
   using Body = std::function<int(MessageSink&)>;
+  using ServerBody = std::function<int(MessageSink&, CommandSource&)>;
 
   // `close_in_child`: descriptors of the parent the child must not hold (other children's pipes).
   static Expected<ChildProcess> Start(const Body& body, std::span<const int> close_in_child = {});
+  // Start, plus a command channel (a socket pair): the parent hands the running child more work
+  // with SendCommand, the child reads it from its CommandSource, so one child can serve many
+  // pieces of work, saving a fork for each. Closing the channel (the parent's end goes with this
+  // object) tells it there is no more.
+  static Expected<ChildProcess> StartServer(const ServerBody& body,
+                                            std::span<const int> close_in_child = {});
 
   ChildProcess(ChildProcess&& other) noexcept;
   ChildProcess& operator=(ChildProcess&& other) noexcept;
@@ -69,6 +89,7 @@ class ChildProcess {
   // The descriptors to poll for reading (-1 once closed).
   int message_fd() const { return message_fd_; }
   int stderr_fd() const { return stderr_fd_; }
+  int command_fd() const { return command_fd_; }
   // Both pipes reached end of file: the child has exited (or closed them).
   bool drained() const { return message_fd_ < 0 && stderr_fd_ < 0; }
 
@@ -79,17 +100,26 @@ class ChildProcess {
   // The last kStderrKeep bytes the child wrote to stderr.
   static constexpr size_t kStderrKeep = size_t{1} << 20;
   const std::string& stderr_text() const { return stderr_; }
+  // Forgets the stderr text read so far (a server child's, between two pieces of work).
+  void ClearStderr() { stderr_.clear(); }
+
+  // A server child: sends one command frame, blocking until written. False if the child is gone
+  // (its end is closed) or has no command channel; never raises SIGPIPE.
+  bool SendCommand(uint8_t type, std::string_view payload);
 
   void Kill();       // SIGKILL; harmless if it already ended
   ChildExit Wait();  // reaps it (blocking); call once drained, or after Kill
 
  private:
   ChildProcess() = default;
+  static Expected<ChildProcess> Launch(const ServerBody& body, std::span<const int> close_in_child,
+                                       bool commands);
   void Close();
 
   pid_t pid_ = -1;
   int message_fd_ = -1;
   int stderr_fd_ = -1;
+  int command_fd_ = -1;
   std::string frames_;  // message bytes not yet a complete frame
   std::string stderr_;
   bool reaped_ = false;

@@ -88,6 +88,14 @@ PageRegion::DecisionWord* PageRegion::log() const {
   return reinterpret_cast<DecisionWord*>(reinterpret_cast<char*>(page_) + kLogOffset);
 }
 
+void PageRegion::SetScenario(uint64_t serial, std::string_view name) {
+  ProgressPage& p = *page_;
+  p.scenario_name_length.store(
+      CopyBounded(p.scenario_name, ProgressPage::kMaxScenarioName, name.data(), name.size()),
+      std::memory_order_relaxed);
+  p.scenario.store(serial, std::memory_order_release);
+}
+
 void PageRegion::BeginExecution(uint64_t seed, uint32_t num_threads) {
   ProgressPage& p = *page_;
   const uint32_t n =
@@ -181,6 +189,14 @@ std::string PageRegion::Spec() const {
 std::string PageRegion::Summary() const {
   const uint32_t n = page_->summary_length.load(std::memory_order_acquire);
   return std::string(page_->summary, n < ProgressPage::kMaxSummary ? n : ProgressPage::kMaxSummary);
+}
+
+std::string PageRegion::ScenarioName() const {
+  // The name is written before the serial, which is stored with release.
+  if (page_->scenario.load(std::memory_order_acquire) == 0) return "";
+  const uint32_t n = page_->scenario_name_length.load(std::memory_order_relaxed);
+  return std::string(page_->scenario_name,
+                     n < ProgressPage::kMaxScenarioName ? n : ProgressPage::kMaxScenarioName);
 }
 
 }  // namespace gcs::isolation

@@ -97,11 +97,19 @@ struct ProgressPage {
   static constexpr uint32_t kMaxThreads = 256;
   static constexpr size_t kMaxSpec = 192;
   static constexpr size_t kMaxSummary = 512;
+  static constexpr size_t kMaxScenarioName = 128;
 
   uint64_t magic = kMagic;
   // --- written by the watcher: start no iteration above stop_at; start none at all if halt.
   std::atomic<uint64_t> stop_at{kNoIteration};
   std::atomic<uint32_t> halt{0};
+  // --- the scenario whose executions the process runs: the serial number its watcher gave it
+  // (0: none yet) and its name, set before the first of them. A process that serves many
+  // scenarios in turn (fork mode's batch children) names each as it starts on it, so that a death
+  // is attributed to the scenario the process was really running.
+  std::atomic<uint64_t> scenario{0};
+  std::atomic<uint32_t> scenario_name_length{0};
+  char scenario_name[kMaxScenarioName] = {};
   // --- the execution.
   std::atomic<uint64_t> iteration{kNoIteration};
   std::atomic<uint64_t> seed{0};
@@ -143,7 +151,9 @@ class PageRegion {
   // The whole page back to its initial state (the watcher, before it starts a child).
   void Reset();
 
-  // --- the writer's side, per execution.
+  // --- the writer's side: the scenario its next executions are of (its serial and name) ...
+  void SetScenario(uint64_t serial, std::string_view name);
+  // ... and per execution.
   // A new execution: state kSetup, no decisions, every thread slot cleared.
   void BeginExecution(uint64_t seed, uint32_t num_threads);
   void SetSpec(std::string_view spec);
@@ -157,6 +167,7 @@ class PageRegion {
   bool ReadSchedule(sched::Schedule* out) const;
   std::string Spec() const;
   std::string Summary() const;
+  std::string ScenarioName() const;
   // The execution's finding, if one was kept (complete).
   std::optional<Violation> Finding() const;
 

@@ -33,6 +33,34 @@ bool GetFailure(WireReader& r, Failure* out) {
   return r.AtEnd();
 }
 
+void PutBatch(WireWriter& w, const Batch& batch) {
+  w.U8(static_cast<uint8_t>(batch.mode));
+  w.U64(batch.begin);
+  w.U64(batch.end);
+  w.Str(batch.spec);
+  w.U32(static_cast<uint32_t>(batch.skip.size()));
+  for (uint64_t i : batch.skip)
+    w.U64(i);
+  w.U8(batch.send_frozen ? 1 : 0);
+  w.U8(batch.hunt_leaks ? 1 : 0);
+}
+
+bool GetBatch(WireReader& r, Batch* out) {
+  const uint8_t mode = r.U8();
+  if (mode > static_cast<uint8_t>(Batch::Mode::kFree)) return false;
+  out->mode = static_cast<Batch::Mode>(mode);
+  out->begin = r.U64();
+  out->end = r.U64();
+  out->spec = r.Str();
+  const uint32_t skips = r.U32();
+  out->skip.clear();
+  for (uint32_t k = 0; k < skips && r.ok(); ++k)
+    out->skip.push_back(r.U64());
+  out->send_frozen = r.U8() != 0;
+  out->hunt_leaks = r.U8() != 0;
+  return r.ok();
+}
+
 namespace {
 
 void Send(MessageSink& sink, BatchMessage type, const WireWriter& w) {
@@ -124,13 +152,15 @@ class BatchRunner {
     Send(sink_, BatchMessage::kExhausted, w);
   }
 
-  // The batch-end check: a leak in [begin, last run + 1) is the parent's to hunt down.
-  void CheckLeaks(uint64_t begin) {
-    if (hunt_ || !ran_ || !isolation::CheckForLeaks()) return;
+  // The batch-end check: a leak in [begin, last run + 1) is the parent's to hunt down. True if
+  // it found one (and sent kLeaked).
+  bool CheckLeaks(uint64_t begin) {
+    if (hunt_ || !ran_ || !isolation::CheckForLeaks()) return false;
     WireWriter w;
     w.U64(begin);
     w.U64(last_ + 1);
     Send(sink_, BatchMessage::kLeaked, w);
+    return true;
   }
 
  private:
@@ -217,27 +247,70 @@ bool RunBatchIterations(BatchRunner& runner, const Scenario& scenario, const Run
   return true;
 }
 
+// One batch on `executor`. True if the child may run another (it sent no kError, kReported or
+// kLeaked).
+bool RunOneBatch(MessageSink& sink, PageRegion& region, const Scenario& scenario,
+                 const RunConfig& config, Executor& executor, bool free_mode, const Batch& batch) {
+  BatchRunner runner(sink, region, scenario, config, executor, free_mode);
+  if (batch.hunt_leaks) runner.Hunt();
+  if (!RunBatchIterations(runner, scenario, config, batch)) return false;
+  return !runner.CheckLeaks(batch.begin);
+}
+
+void SendError(MessageSink& sink, uint64_t iteration, const std::string& message) {
+  WireWriter w;
+  w.U64(iteration);
+  w.Str(message);
+  Send(sink, BatchMessage::kError, w);
+}
+
 }  // namespace
 
-int RunBatch(MessageSink& sink, PageRegion& region, const Scenario& scenario,
-             const RunConfig& config, const TargetFactory& factory, bool free_mode,
-             const Batch& batch) {
+int ServeBatches(MessageSink& sink, isolation::CommandSource& commands, PageRegion& region,
+                 const RunConfig& config, const TargetFactory& factory, bool free_mode,
+                 const LoadOptions& load_options, uint64_t serial, const Scenario& scenario,
+                 const Batch& batch) {
   isolation::WatchFatalEvents(&region, /*signal_handlers=*/true);
   Expected<std::unique_ptr<Target>> target = factory();
   if (!target) {
-    WireWriter w;
-    w.U64(batch.begin);
-    w.Str("the target factory failed in the child: " + target.error().Format());
-    Send(sink, BatchMessage::kError, w);
+    SendError(sink, batch.begin,
+              "the target factory failed in the child: " + target.error().Format());
     return 0;
   }
   Executor executor(std::move(target).value(), OracleOptions{.free_mode = free_mode});
   isolation::ExecutionMonitor monitor(region);
   executor.SetMonitor(&monitor);
-  BatchRunner runner(sink, region, scenario, config, executor, free_mode);
-  if (batch.hunt_leaks) runner.Hunt();
-  if (RunBatchIterations(runner, scenario, config, batch)) runner.CheckLeaks(batch.begin);
-  return 0;
+  // The scenario of the first batch is the one the parent had when it forked this child; later
+  // ones come as JSON, each kept until the next.
+  const Scenario* current = &scenario;
+  std::optional<Scenario> received;
+  uint64_t held = serial;
+  Batch next = batch;
+  for (;;) {
+    region.SetScenario(held, current->name);
+    if (!RunOneBatch(sink, region, *current, config, executor, free_mode, next)) return 0;
+    Send(sink, BatchMessage::kIdle, WireWriter());
+    isolation::Message command;
+    if (!commands.Receive(&command)) return 0;
+    WireReader r(command.payload);
+    const uint64_t wanted = r.U64();
+    const std::string json = r.Str();
+    if (command.type != static_cast<uint8_t>(BatchCommand::kRun) || !GetBatch(r, &next) ||
+        !r.AtEnd() || (wanted != held && json.empty())) {
+      SendError(sink, next.begin, "a malformed command from the parent process");
+      return 0;
+    }
+    if (wanted == held) continue;
+    Expected<Scenario> loaded = LoadScenarioText(json, "<from the parent>", load_options);
+    if (!loaded) {
+      SendError(sink, next.begin,
+                "the scenario the parent sent does not load: " + loaded.error().Format());
+      return 0;
+    }
+    received = std::move(loaded).value();
+    current = &*received;
+    held = wanted;
+  }
 }
 
 }  // namespace gcs

@@ -1,5 +1,5 @@
-// gcstress runner — a batch of iterations run by a child process in fork mode, and the messages
-// it sends its parent.
+// gcstress runner — batches of iterations run by a child process in fork mode, and the messages
+// it and its parent exchange.
 #pragma once
 
 #include <cstdint>
@@ -12,6 +12,7 @@
 #include "harness/runner/executor.h"
 #include "harness/runner/run_config.h"
 #include "harness/runner/runner.h"
+#include "harness/scenario/scenario_loader.h"
 
 namespace gcs {
 
@@ -55,16 +56,37 @@ enum class BatchMessage : uint8_t {
                 // diverged_at flag and value
   kLeaked,      // the batch-end LeakSanitizer check found a leak in iterations [begin, after)
                 // (+ after: the iteration after the last one run); the child stops
+  kIdle,        // no iteration: the batch ended without a reason to end the child, which waits
+                // for its next batch
 };
 
+// Parent -> child (ServeBatches).
+enum class BatchCommand : uint8_t {
+  // + the scenario's serial (u64), its JSON text (str: "" if the child holds that serial
+  // already), the Batch (PutBatch)
+  kRun,
+};
+
+// Encoding of a Batch (kRun payload after the scenario).
+void PutBatch(isolation::WireWriter& w, const Batch& batch);
+bool GetBatch(isolation::WireReader& r, Batch* out);
+
 // The child's side of a run: builds its own target (factory), executor and page monitor, runs
-// `batch`, sends one message per iteration, and returns the exit status (0). It stops early,
-// between iterations, when the page's stop_at or halt tells it to (a hunt obeys stop_at only),
-// and after a kError or kReported; a batch that ran to its end or stopped checks for leaks.
-// `region` is the page shared with the parent.
-int RunBatch(isolation::MessageSink& sink, isolation::PageRegion& region, const Scenario& scenario,
-             const RunConfig& config, const TargetFactory& factory, bool free_mode,
-             const Batch& batch);
+// `batch` of `scenario` (numbered `serial` by the parent) and sends one message per iteration. It
+// stops early, between iterations, when the page's stop_at or halt tells it to (a hunt obeys
+// stop_at only), and after a kError or kReported; a batch that ran to its end or stopped checks
+// for leaks. Then, unless it must end (it sent kError, kReported or kLeaked: a fresh child
+// follows), it sends kIdle and waits for the next batch (BatchCommand::kRun) — of the scenario it
+// holds, or of one sent as JSON, read with `load_options` — and runs it the same way on the same
+// target and executor, until the parent closes the channel: a fork per batch would cost more
+// than a short batch (a generated search's 20 iterations) takes to run. Every batch runs exactly
+// as it would in a child of its own, so nothing a run reports depends on which child ran what.
+// It names each scenario on the page as it starts on it (PageRegion::SetScenario). `region` is
+// the page shared with the parent. Returns the exit status (0).
+int ServeBatches(isolation::MessageSink& sink, isolation::CommandSource& commands,
+                 isolation::PageRegion& region, const RunConfig& config,
+                 const TargetFactory& factory, bool free_mode, const LoadOptions& load_options,
+                 uint64_t serial, const Scenario& scenario, const Batch& batch);
 
 // Encoding of a Failure's verdict and execution (kFailure payload after the iteration).
 void PutFailure(isolation::WireWriter& w, const Violation& violation, const Execution& execution);

@@ -1,5 +1,5 @@
 // gcstress runner — fork mode's parent: hands out batches to child slots, reads their messages,
-// watches their progress, turns their deaths into verdicts.
+// watches their progress, turns their deaths into verdicts, keeps its children for the next batch.
 #include "harness/runner/isolated_run.h"
 
 #include <algorithm>
@@ -14,6 +14,7 @@
 #include "harness/runner/child_batch.h"
 #include "harness/runner/isolated_replay.h"
 #include "harness/runner/run_state.h"
+#include "harness/scenario/scenario_encoder.h"
 
 namespace gcs {
 namespace {
@@ -30,11 +31,15 @@ struct Range {
   uint64_t end;
 };
 
+// A job: its worker (child process and page) and the batch it runs.
 struct Slot {
-  explicit Slot(PageRegion r, std::chrono::milliseconds timeout)
-      : region(std::move(r)), clock(timeout) {}
-  PageRegion region;
-  std::optional<ChildProcess> child;
+  Slot(BatchWorker& w, std::chrono::milliseconds timeout) : worker(&w), clock(timeout) {}
+  PageRegion& region() const { return worker->region; }
+  ChildProcess& child() const { return *worker->child; }
+
+  BatchWorker* worker;
+  bool busy = false;  // its child runs `batch`
+  bool idle = false;  // the child sent kIdle: the batch ended, the child waits for the next
   Batch batch;
   isolation::StallClock clock;
   uint64_t next = 0;  // the lowest iteration of the batch not reported yet
@@ -83,11 +88,14 @@ class Supervisor {
 
   // An error if the pages could not be mapped.
   std::optional<std::string> Init() {
-    for (uint32_t i = 0; i < jobs_; ++i) {
+    std::vector<BatchWorker>& workers = *plan_.workers;
+    while (workers.size() < jobs_) {
       Expected<PageRegion> region = PageRegion::Create(/*shared=*/true);
       if (!region) return region.error().Format();
-      slots_.emplace_back(std::move(region).value(), config_.step_timeout);
+      workers.emplace_back(std::move(region).value());
     }
+    for (uint32_t i = 0; i < jobs_; ++i)
+      slots_.emplace_back(workers[i], config_.step_timeout);
     return std::nullopt;
   }
 
@@ -104,21 +112,23 @@ class Supervisor {
       StartChildren();
       std::vector<ChildProcess*> live;
       for (Slot& s : slots_) {
-        if (s.child) live.push_back(&*s.child);
+        if (s.busy) live.push_back(&s.child());
       }
       if (live.empty()) break;
       isolation::PollChildren(live, interval);
       const auto now = isolation::WatchClock::now();
       for (Slot& s : slots_) {
-        if (!s.child) continue;
+        if (!s.busy) continue;
         messages.clear();
-        s.child->Pump(&messages);
+        s.child().Pump(&messages);
         for (isolation::Message& m : messages)
           Handle(s, m);
-        if (s.child->drained()) {
+        if (s.idle) {
+          Finish(s);
+        } else if (s.child().drained()) {
           End(s);
-        } else if (!s.hung && s.clock.Stalled(s.region.page(), now)) {
-          s.child->Kill();
+        } else if (!s.hung && s.clock.Stalled(s.region().page(), now)) {
+          s.child().Kill();
           s.hung = true;
         }
       }
@@ -135,8 +145,8 @@ class Supervisor {
     const uint64_t stop_at = rs_.stop_at.load();
     const uint32_t halt = rs_.halt.load() || rs_.exhausted.load() ? 1 : 0;
     for (Slot& s : slots_) {
-      s.region.page().stop_at.store(stop_at, std::memory_order_relaxed);
-      s.region.page().halt.store(halt, std::memory_order_relaxed);
+      s.region().page().stop_at.store(stop_at, std::memory_order_relaxed);
+      s.region().page().halt.store(halt, std::memory_order_relaxed);
     }
   }
 
@@ -206,41 +216,107 @@ class Supervisor {
     return std::max<uint64_t>(1, (limit_ - next + jobs_ - 1) / jobs_);
   }
 
+  // Each free slot's next batch: to its worker's child if that is alive and may take it, else to
+  // a fresh child.
   void StartChildren() {
     for (size_t i = 0; i < slots_.size(); ++i) {
       Slot& s = slots_[i];
-      if (s.child) continue;
+      if (s.busy) continue;
       std::vector<uint64_t> counted;
       std::optional<Batch> batch = NextBatch(i, &counted);
       if (!batch) continue;
-      std::vector<int> others;
-      for (const Slot& o : slots_) {
-        if (!o.child) continue;
-        others.push_back(o.child->message_fd());
-        others.push_back(o.child->stderr_fd());
-      }
-      std::erase(others, -1);
-      s.region.Reset();
+      BatchWorker& w = *s.worker;
       s.batch = std::move(*batch);
       s.next = s.batch.begin;
-      s.hung = s.errored = s.exhausted = s.reported = s.leaked = false;
+      s.idle = s.hung = s.errored = s.exhausted = s.reported = s.leaked = false;
       s.violations = std::move(counted);
       s.reported_strings.reset();
+      // --batch bounds the iterations of a child, not only of a batch (a dfs batch is unbounded).
+      const uint64_t size = s.batch.end - s.batch.begin;
+      const bool full = config_.batch > 0 &&
+                        (w.executions >= config_.batch || size > config_.batch - w.executions);
+      if (w.child && full) Retire(w);
+      // The page is reset while the child, if any, waits for its command and touches nothing.
+      w.region.Reset();
       Propagate();
-      const Batch& b = s.batch;
-      PageRegion& region = s.region;
-      Expected<ChildProcess> child = ChildProcess::Start(
-          [&](isolation::MessageSink& sink) {
-            return RunBatch(sink, region, scenario_, config_, *plan_.factory, plan_.free_mode, b);
-          },
-          others);
-      if (!child) {
-        rs_.InternalError(b.begin, "cannot start a child process: " + child.error().Format());
-        return;
-      }
-      s.child = std::move(child).value();
-      s.clock.Restart(s.region.page(), isolation::WatchClock::now());
+      if (w.child && !Resume(s)) Retire(w);
+      if (!w.child && !Fork(s)) return;
+      w.executions += std::min(size, kNoIteration - w.executions);
+      s.busy = true;
+      s.clock.Restart(w.region.page(), isolation::WatchClock::now());
     }
+  }
+
+  // Sends the slot's batch to its waiting child; false if the child cannot take it (it is gone,
+  // or the scenario cannot travel as JSON).
+  bool Resume(Slot& s) {
+    BatchWorker& w = *s.worker;
+    const uint64_t serial = plan_.scenario_serial;
+    std::string_view text;
+    if (w.scenario != serial) {
+      const std::optional<std::string>& json = ScenarioText();
+      if (!json) return false;
+      text = *json;
+    }
+    isolation::WireWriter command;
+    command.U64(serial);
+    command.Str(text);
+    PutBatch(command, s.batch);
+    if (!w.child->SendCommand(static_cast<uint8_t>(BatchCommand::kRun), command.bytes())) {
+      return false;
+    }
+    w.scenario = serial;
+    return true;
+  }
+
+  // The scenario as the JSON a child reads it from, if reading it back gives exactly this
+  // scenario (always, for a loaded or generated one); else a child must be forked with it.
+  const std::optional<std::string>& ScenarioText() {
+    if (!text_made_) {
+      text_made_ = true;
+      std::string text = ScenarioToJson(scenario_).dump();
+      Expected<Scenario> back = LoadScenarioText(text, "<scenario>", *plan_.load_options);
+      if (back && *back == scenario_) text_ = std::move(text);
+    }
+    return text_;
+  }
+
+  bool Fork(Slot& s) {
+    BatchWorker& w = *s.worker;
+    std::vector<int> others;
+    for (const BatchWorker& o : *plan_.workers) {
+      if (&o == &w || !o.child) continue;
+      others.push_back(o.child->message_fd());
+      others.push_back(o.child->stderr_fd());
+      others.push_back(o.child->command_fd());
+    }
+    std::erase(others, -1);
+    const Batch& b = s.batch;
+    PageRegion& region = w.region;
+    const uint64_t serial = plan_.scenario_serial;
+    Expected<ChildProcess> child = ChildProcess::StartServer(
+        [&](isolation::MessageSink& sink, isolation::CommandSource& commands) {
+          return ServeBatches(sink, commands, region, config_, *plan_.factory, plan_.free_mode,
+                              *plan_.load_options, serial, scenario_, b);
+        },
+        others);
+    if (!child) {
+      rs_.InternalError(b.begin, "cannot start a child process: " + child.error().Format());
+      return false;
+    }
+    w.child = std::move(child).value();
+    w.scenario = serial;
+    w.executions = 0;
+    ++summary_.children;
+    return true;
+  }
+
+  // Ends a waiting (or dead) child.
+  static void Retire(BatchWorker& w) {
+    w.child->Kill();
+    w.child->Wait();
+    w.child.reset();
+    w.scenario = 0;
   }
 
   // A message about iteration i of slot s: in the batch, never below what it reported before.
@@ -329,6 +405,9 @@ class Supervisor {
         hunts_.push_back(std::move(h));
         return;
       }
+      case BatchMessage::kIdle:
+        s.idle = true;
+        return;
       case BatchMessage::kReplayed:
         break;
     }
@@ -336,47 +415,78 @@ class Supervisor {
     s.errored = true;
   }
 
+  // The batch ended and its child waits for the next (kIdle).
+  void Finish(Slot& s) {
+    std::vector<isolation::Message> late;
+    s.child().Pump(&late);  // what it wrote to stderr before kIdle
+    if (!late.empty()) {
+      rs_.InternalError(s.next, "a child process sent a message after the end of its batch");
+      s.errored = true;
+    }
+    BatchEnded(s);
+    s.child().ClearStderr();
+    // A child the watchdog fired at as it finished is not worth keeping.
+    if (s.hung || s.errored || s.child().drained()) Retire(*s.worker);
+    s.busy = false;
+    AfterChild(s);
+  }
+
+  // The child exited.
   void End(Slot& s) {
-    const isolation::ChildExit exit = s.child->Wait();
+    const isolation::ChildExit exit = s.child().Wait();
     const bool clean = exit.exited && exit.code == 0 && !s.hung && !s.reported;
     if (clean) {
-      // Output nobody claimed is passed on; a batch-end leak report is the hunt's to show.
-      if (!s.child->stderr_text().empty() && !s.leaked) {
-        std::fwrite(s.child->stderr_text().data(), 1, s.child->stderr_text().size(), stderr);
-      }
-      if (s.batch.hunt_leaks) {
-        std::fprintf(stderr,
-                     "gcstress: LeakSanitizer found a leak in iterations %llu..%llu that no "
-                     "single one of them repeated when re-run\n",
-                     static_cast<unsigned long long>(s.batch.begin),
-                     static_cast<unsigned long long>(s.batch.end - 1));
-      }
-      const bool stopped = s.errored || s.exhausted || s.batch.hunt_leaks || rs_.halt.load() ||
-                           s.next > rs_.stop_at.load() || s.next >= s.batch.end;
-      if (!stopped) {
-        rs_.InternalError(s.next, "a child process ended before iteration " +
-                                      std::to_string(s.next) + " of its batch");
-      }
-    } else if (s.reported || isolation::DiedInExecution(s.region)) {
+      BatchEnded(s);
+    } else if (s.reported || isolation::DiedInExecution(s.region())) {
       Died(s, exit);
     } else {
-      const std::string& err = s.child->stderr_text();
+      const std::string& err = s.child().stderr_text();
       const size_t last = err.rfind('\n', err.size() > 1 ? err.size() - 2 : 0);
       rs_.InternalError(s.next, "a child process died between executions (" + exit.Describe() +
                                     ")" + (err.empty() ? "" : ": " + err.substr(last + 1)));
     }
-    s.child.reset();
+    s.worker->child.reset();
+    s.worker->scenario = 0;
+    s.busy = false;
     AfterChild(s);
   }
 
+  // A batch that ended without a death: its child waits for the next, or exited cleanly.
+  void BatchEnded(Slot& s) {
+    // Output nobody claimed is passed on; a batch-end leak report is the hunt's to show.
+    const std::string& err = s.child().stderr_text();
+    if (!err.empty() && !s.leaked) std::fwrite(err.data(), 1, err.size(), stderr);
+    if (s.batch.hunt_leaks) {
+      std::fprintf(stderr,
+                   "gcstress: LeakSanitizer found a leak in iterations %llu..%llu that no "
+                   "single one of them repeated when re-run\n",
+                   static_cast<unsigned long long>(s.batch.begin),
+                   static_cast<unsigned long long>(s.batch.end - 1));
+    }
+    const bool stopped = s.errored || s.exhausted || s.batch.hunt_leaks || rs_.halt.load() ||
+                         s.next > rs_.stop_at.load() || s.next >= s.batch.end;
+    if (!stopped) {
+      rs_.InternalError(s.next, "a child process ended before iteration " + std::to_string(s.next) +
+                                    " of its batch");
+    }
+  }
+
   void Died(Slot& s, const isolation::ChildExit& exit) {
+    // The child names on the page the scenario it runs: the death is this run's only if it is
+    // this run's scenario.
+    if (s.region().page().scenario.load() != plan_.scenario_serial) {
+      rs_.InternalError(s.next, "a child process died running scenario \"" +
+                                    s.region().ScenarioName() + "\", not \"" + scenario_.name +
+                                    "\" as it was told");
+      return;
+    }
     isolation::DeathInput in;
     in.scenario = &scenario_;
-    in.region = &s.region;
+    in.region = &s.region();
     in.exit = exit;
     in.hung = s.hung;
     in.step_timeout = config_.step_timeout;
-    in.stderr_text = s.child->stderr_text();
+    in.stderr_text = s.child().stderr_text();
     isolation::DeathReport death = isolation::PostMortem(in);
     const uint64_t i = death.iteration;
     if (i < s.next || i >= s.batch.end) {
@@ -465,6 +575,8 @@ class Supervisor {
   std::optional<std::string> frozen_;
   std::vector<uint64_t> died_in_calibration_;
   bool explore_started_ = false;
+  bool text_made_ = false;
+  std::optional<std::string> text_;  // ScenarioText()
 };
 
 }  // namespace

@@ -72,7 +72,14 @@ struct Runner::State {
   // In-process runs with a step timeout: a page and its monitor per executor, for the watchdog.
   std::vector<std::unique_ptr<isolation::MonitoredPage>> watches;
 
-  RunPlan Plan() const { return RunPlan{&config, &factory, spec, free_mode, explores}; }
+  // Fork mode: the children kept between runs, a job each, and the runs so far (which number
+  // their scenarios for the children).
+  std::vector<BatchWorker> workers;
+  uint64_t runs = 0;
+
+  RunPlan Plan() {
+    return RunPlan{&config, &factory, spec, free_mode, explores, &load_options, &workers, runs};
+  }
 };
 
 Expected<Runner> Runner::Create(RunConfig config) {
@@ -173,7 +180,10 @@ void ReportInProcessHang(const Scenario& scenario, const RunConfig& config,
 RunSummary Runner::Run(const Scenario& scenario, const RunHooks& hooks) {
   State& st = *state_;
   const RunConfig& config = st.config;
-  if (config.isolate) return RunIsolated(st.Plan(), scenario, hooks);
+  if (config.isolate) {
+    ++st.runs;
+    return RunIsolated(st.Plan(), scenario, hooks);
+  }
 
   RunState rs;
   rs.scenario = &scenario;

@@ -57,6 +57,8 @@ struct RunSummary {
   StopReason stop = StopReason::kIterations;
   std::string internal_error;  // kInternalError: one line
   uint32_t workers = 1;        // worker threads used (dfs and the calibration run on one)
+  uint32_t children = 0;       // fork mode: child processes this run started (the rest of its
+                               // batches ran in children kept from earlier runs or batches)
   // Wall-clock measurements: progress output only, never part of a result.
   double seconds = 0;
   double exec_per_sec = 0;
@@ -125,6 +127,11 @@ struct RunHooks {
 // page and the child's stderr and records a verdict for the iteration it was running — crash,
 // hang, or the sanitizer report's kind (post_mortem.h) — with its seed and its schedule up to
 // the death, which `gcstress replay` reproduces. A fresh child then takes the rest of the batch.
+// A child that ends its batch cleanly is kept (BatchWorker, isolated_run.h): it waits for the
+// next batch — of this run, or of the next Run call's scenario, which it is sent as JSON — and
+// names on the page the scenario it runs, so that a search over many short scenarios (run
+// --generate) pays a fork per crash, not per scenario, and each death stays its scenario's. A
+// child runs at most config.batch iterations in all, then a fresh one follows.
 // Iteration numbers, seeds, stopping and "the lowest failing iteration" are exactly as above, and
 // nothing depends on config.batch or jobs (jobs children run at once). Two rules are new, for
 // executions that die: an execution that dies during calibration contributes nothing to it (the

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <map>
 #include <regex>
 #include <set>
 
@@ -163,6 +164,67 @@ TEST_F(FuzzCommandsTest, RunGenerateKeepGoingKeepsOneReproPerSignature) {
     Expected<Repro> repro = LoadRepro(file);
     ASSERT_TRUE(repro.ok()) << file;
     EXPECT_TRUE(seen.insert(repro->verdict.Signature()).second) << file;
+  }
+}
+
+// Every file under `dir`, by path relative to it, with its bytes — but for the wall clock of the
+// reports (when the failure was found, how long the run took), the one thing two runs of the same
+// search write differently.
+std::map<std::string, std::string> FilesUnder(const std::string& dir) {
+  static const std::regex wall_clock(
+      R"re("(found_at|run_seconds)": [^,\n]*|found at</th><td class="mono">[^<]*)re");
+  std::map<std::string, std::string> out;
+  if (!std::filesystem::exists(dir)) return out;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(dir)) {
+    if (!e.is_regular_file()) continue;
+    std::ifstream in(e.path(), std::ios::binary);
+    const std::string bytes(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>{});
+    out[std::filesystem::relative(e.path(), dir).string()] =
+        std::regex_replace(bytes, wall_clock, "");
+  }
+  return out;
+}
+
+// Fork mode runs many generated scenarios in one child process (a child per scenario would cost
+// more than the scenario): what it finds, prints and writes is --no-fork's, byte for byte, with
+// or without --keep-going, whatever --batch says.
+TEST_F(FuzzCommandsTest, RunGenerateInForkModeFindsAndWritesWhatNoForkDoes) {
+  for (const bool keep_going : {false, true}) {
+    SCOPED_TRACE(keep_going ? "--keep-going" : "first failure");
+    // Each run writes reports/ (so that the paths printed and written are the same), then moved
+    // aside.
+    const auto run = [&](std::vector<std::string> mode, const std::string& aside) {
+      std::vector<std::string> args = {"run",          "--generate", "60",      "--seed",  "1",
+                                       "--iterations", "20",         "--fault", kLeakFault};
+      if (keep_going) args.push_back("--keep-going");
+      args.insert(args.end(), mode.begin(), mode.end());
+      const ProcessResult r = Gcstress(args);
+      std::filesystem::rename(Path("reports"), Path(aside));
+      return r;
+    };
+    const ProcessResult a = run({"--no-fork"}, "in-process");
+    const ProcessResult b = run({}, "forked");
+    const ProcessResult c = run({"--batch", "7"}, "small-batches");
+    ASSERT_EQ(a.code, 1) << a.out << a.err;
+    EXPECT_EQ(b.code, 1) << b.out << b.err;
+    EXPECT_EQ(c.code, 1) << c.out << c.err;
+    EXPECT_EQ(b.out, a.out);
+    EXPECT_EQ(c.out, a.out);
+    const std::map<std::string, std::string> files = FilesUnder(Path("in-process"));
+    const size_t repros = ReproFiles(Path("in-process")).size();
+    if (keep_going) {
+      EXPECT_NE(a.out.find("generated: "), std::string::npos) << a.out;
+      EXPECT_GE(repros, 1u) << a.out;
+    } else {
+      EXPECT_NE(a.out.find("stopped at the first failing generated scenario"), std::string::npos)
+          << a.out;
+      EXPECT_EQ(repros, 1u) << a.out;
+    }
+    EXPECT_EQ(FilesUnder(Path("forked")), files);
+    EXPECT_EQ(FilesUnder(Path("small-batches")), files);
+    std::filesystem::remove_all(Path("in-process"));
+    std::filesystem::remove_all(Path("forked"));
+    std::filesystem::remove_all(Path("small-batches"));
   }
 }
 

@@ -3,6 +3,7 @@
 #include "harness/isolation/child_process.h"
 
 #include <gtest/gtest.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <csignal>
@@ -106,6 +107,67 @@ TEST(ChildProcessTest, TheChildIgnoresCtrlC) {
   });
   ASSERT_EQ(c.messages.size(), 1u);
   EXPECT_EQ(c.exit.code, 0);
+}
+
+// Waits for the next message of a live child; false if it ended first.
+bool NextMessage(ChildProcess& child, Message* out) {
+  std::vector<Message> got;
+  ChildProcess* const watched[] = {&child};
+  while (got.empty() && !child.drained()) {
+    PollChildren(watched, std::chrono::milliseconds(100));
+    child.Pump(&got);
+  }
+  if (got.empty()) return false;
+  EXPECT_EQ(got.size(), 1u);
+  *out = std::move(got.front());
+  return true;
+}
+
+TEST(ChildProcessTest, AServerChildTakesCommandsUntilTheChannelCloses) {
+  Expected<ChildProcess> child =
+      ChildProcess::StartServer([](MessageSink& sink, CommandSource& commands) {
+        Message m;
+        int served = 0;
+        while (commands.Receive(&m)) {
+          sink.Send(static_cast<uint8_t>(m.type + 1), m.payload + "!");
+          ++served;
+        }
+        return served;
+      });
+  ASSERT_TRUE(child.ok());
+  for (int i = 0; i < 3; ++i) {
+    // A command longer than a socket buffer arrives whole.
+    const std::string payload(i == 2 ? size_t{1} << 20 : size_t(i), 'x');
+    ASSERT_TRUE(child->SendCommand(static_cast<uint8_t>(10 * i), payload));
+    Message reply;
+    ASSERT_TRUE(NextMessage(*child, &reply));
+    EXPECT_EQ(reply.type, 10 * i + 1);
+    EXPECT_EQ(reply.payload, payload + "!");
+  }
+  // Closing the channel (with the parent's other ends) is the child's signal to stop; it exits
+  // on its own.
+  ::shutdown(child->command_fd(), SHUT_WR);
+  Message none;
+  EXPECT_FALSE(NextMessage(*child, &none));
+  const ChildExit exit = child->Wait();
+  EXPECT_TRUE(exit.exited);
+  EXPECT_EQ(exit.code, 3);
+}
+
+TEST(ChildProcessTest, ACommandToADeadChildFailsWithoutSigpipe) {
+  Expected<ChildProcess> child =
+      ChildProcess::StartServer([](MessageSink&, CommandSource&) { return 0; });
+  ASSERT_TRUE(child.ok());
+  Message none;
+  EXPECT_FALSE(NextMessage(*child, &none));
+  child->Wait();
+  // The parent is still here to see it: EPIPE, not SIGPIPE.
+  EXPECT_FALSE(child->SendCommand(1, std::string(1 << 20, 'x')));
+  // A child started without a channel has none.
+  Expected<ChildProcess> plain = ChildProcess::Start([](MessageSink&) { return 0; });
+  ASSERT_TRUE(plain.ok());
+  EXPECT_EQ(plain->command_fd(), -1);
+  EXPECT_FALSE(plain->SendCommand(1, "x"));
 }
 
 }  // namespace

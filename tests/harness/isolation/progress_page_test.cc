@@ -58,6 +58,7 @@ TEST(ProgressPageTest, ASharedPageOutlivesTheChildThatWroteIt) {
     region->SetSpec("random");
     region->AppendDecision(sched::ThreadDecision(1));
     region->page().threads[1].step.store(4);
+    region->SetScenario(3, "gen-42");
     ::_exit(0);
   }
   int status = 0;
@@ -69,11 +70,16 @@ TEST(ProgressPageTest, ASharedPageOutlivesTheChildThatWroteIt) {
   EXPECT_EQ(s.strategy, "random");
   ASSERT_EQ(s.decisions.size(), 1u);
   EXPECT_EQ(region->page().threads[1].step.load(), 4u);
+  // The scenario the child named, as its watcher numbered it.
+  EXPECT_EQ(region->page().scenario.load(), 3u);
+  EXPECT_EQ(region->ScenarioName(), "gen-42");
   // Reset: as new, for the next child.
   region->Reset();
   EXPECT_EQ(region->page().iteration.load(), kNoIteration);
   EXPECT_EQ(region->page().stop_at.load(), kNoIteration);
   EXPECT_EQ(region->page().fatal.claimed.load(), 0u);
+  EXPECT_EQ(region->page().scenario.load(), 0u);
+  EXPECT_EQ(region->ScenarioName(), "");
 }
 
 TEST(ProgressPageTest, LongSpecsAndSummariesAreCutNotOverrun) {
@@ -81,6 +87,8 @@ TEST(ProgressPageTest, LongSpecsAndSummariesAreCutNotOverrun) {
   ASSERT_TRUE(region.ok());
   region->SetSpec(std::string(1000, 'x'));
   EXPECT_EQ(region->Spec().size(), ProgressPage::kMaxSpec);
+  region->SetScenario(1, std::string(1000, 'y'));
+  EXPECT_EQ(region->ScenarioName(), std::string(ProgressPage::kMaxScenarioName, 'y'));
   char field[4] = {'a', 'b', 'c', 'd'};
   EXPECT_EQ(CopyBounded(field, 3, "wxyz", 4), 3u);
   EXPECT_EQ(std::string(field, 4), "wxyd");

@@ -220,6 +220,113 @@ TEST(IsolatedRunTest, ResultsDoNotDependOnBatchSizeOrJobs) {
   EXPECT_EQ(c.iterations, chosen.hits[0] + 1);
 }
 
+// One thread that never collects: never misbehaves. Named so each is a scenario of its own.
+std::string CalmScenario(const std::string& name) {
+  return R"({"format": 1, "name": ")" + name +
+         R"(", "threads": {"t1": [{"op": "attach"}, {"op": "yield"}, {"op": "detach"}]}})";
+}
+
+// A search over many scenarios (run --generate) runs them in one child process, and a crash in
+// one of them is that scenario's: its iteration, seed and schedule; the next scenario runs in a
+// fresh child.
+TEST(IsolatedRunTest, OneChildRunsManyScenariosAndACrashIsTheScenarioItStruckIn) {
+  RunConfig c = Config(20);
+  Runner runner = Make(c, Behavior::kSegfault);
+  const Scenario calm1 = Load(runner, CalmScenario("calm-1"));
+  const Scenario calm2 = Load(runner, CalmScenario("calm-2"));
+  const Scenario always = Load(runner, testing::kAlwaysScenario);
+  const Scenario calm3 = Load(runner, CalmScenario("calm-3"));
+
+  const RunSummary a = runner.Run(calm1);
+  EXPECT_FALSE(a.first_failure);
+  EXPECT_EQ(a.iterations, 20u);
+  EXPECT_EQ(a.children, 1u);  // calibration and the rest, in one child
+  const RunSummary b = runner.Run(calm2);
+  EXPECT_FALSE(b.first_failure);
+  EXPECT_EQ(b.iterations, 20u);
+  EXPECT_EQ(b.children, 0u);  // the same child, sent the scenario
+
+  const RunSummary crash = runner.Run(always);
+  EXPECT_EQ(crash.children, 0u);
+  ASSERT_TRUE(crash.first_failure) << crash.internal_error;
+  const Failure& f = *crash.first_failure;
+  EXPECT_EQ(crash.stop, StopReason::kFirstFailure);
+  EXPECT_EQ(crash.iterations, 1u);
+  EXPECT_EQ(f.iteration, 0u);
+  EXPECT_EQ(f.violation.kind, ViolationKind::kCrash);
+  EXPECT_EQ(f.violation.op, "gc");
+  EXPECT_EQ(f.violation.thread, 0u);
+  EXPECT_EQ(f.violation.step, 1u);
+  EXPECT_EQ(f.execution.seed, IterationSeed(c.seed, 0));
+  EXPECT_EQ(f.execution.schedule.seed, f.execution.seed);
+  // The same crash as a child forked for this scenario alone finds.
+  Runner alone = Make(c, Behavior::kSegfault);
+  const RunSummary reference = alone.Run(always);
+  EXPECT_EQ(reference.children, 1u);
+  ASSERT_TRUE(reference.first_failure);
+  EXPECT_EQ(reference.first_failure->violation.Signature(), f.violation.Signature());
+  EXPECT_EQ(reference.first_failure->execution.schedule, f.execution.schedule);
+
+  const RunSummary after = runner.Run(calm3);
+  EXPECT_FALSE(after.first_failure) << after.internal_error;
+  EXPECT_EQ(after.iterations, 20u);
+  EXPECT_EQ(after.children, 1u);  // a fresh child: the last one died
+
+  // With keep_going every iteration of the crashing scenario runs, each crash in a child of its
+  // own, and the scenario after it runs as if nothing happened.
+  RunConfig go = c;
+  go.keep_going = true;
+  Runner keep = Make(go, Behavior::kSegfault);
+  EXPECT_FALSE(keep.Run(calm1).first_failure);
+  const RunSummary all = keep.Run(always);
+  EXPECT_EQ(all.stop, StopReason::kIterations) << all.internal_error;
+  EXPECT_EQ(all.iterations, 20u);
+  EXPECT_EQ(all.violations, 20u);
+  ASSERT_EQ(all.failures.size(), 1u);
+  EXPECT_EQ(all.failures[0].iteration, 0u);
+  const RunSummary last = keep.Run(calm2);
+  EXPECT_FALSE(last.first_failure) << last.internal_error;
+  EXPECT_EQ(last.iterations, 20u);
+}
+
+// A hang too is the scenario's it struck in, and is not the next scenario's.
+TEST(IsolatedRunTest, AHangInAChildServingManyScenariosIsTheHangingScenarios) {
+  RunConfig c = Config(20);
+  c.step_timeout = std::chrono::milliseconds(300);
+  Runner runner = Make(c, Behavior::kHang);
+  EXPECT_FALSE(runner.Run(Load(runner, CalmScenario("calm-1"))).first_failure);
+  const RunSummary hung = runner.Run(Load(runner, testing::kAlwaysScenario));
+  EXPECT_EQ(hung.children, 0u);
+  ASSERT_TRUE(hung.first_failure) << hung.internal_error;
+  EXPECT_EQ(hung.first_failure->violation.kind, ViolationKind::kHang);
+  EXPECT_EQ(hung.first_failure->iteration, 0u);
+  EXPECT_EQ(hung.first_failure->execution.seed, IterationSeed(c.seed, 0));
+  const RunSummary next = runner.Run(Load(runner, CalmScenario("calm-2")));
+  EXPECT_FALSE(next.first_failure) << next.internal_error;
+  EXPECT_EQ(next.children, 1u);
+}
+
+// --batch bounds the iterations a child runs, over all the scenarios it served.
+TEST(IsolatedRunTest, BatchBoundsTheIterationsOfAChildAcrossScenarios) {
+  RunConfig c = Config(20);
+  c.batch = 30;
+  Runner runner = Make(c, Behavior::kSegfault);
+  // 16 calibration iterations and 4 more: 20 in one child; the next scenario's first 16 would
+  // make 36.
+  for (const char* name : {"calm-1", "calm-2", "calm-3"}) {
+    const RunSummary s = runner.Run(Load(runner, CalmScenario(name)));
+    EXPECT_FALSE(s.first_failure) << s.internal_error;
+    EXPECT_EQ(s.iterations, 20u);
+    EXPECT_EQ(s.children, 1u) << name;
+  }
+  c.batch = 0;
+  Runner unbounded = Make(c, Behavior::kSegfault);
+  uint32_t children = 0;
+  for (const char* name : {"calm-1", "calm-2", "calm-3"})
+    children += unbounded.Run(Load(unbounded, CalmScenario(name))).children;
+  EXPECT_EQ(children, 1u);
+}
+
 TEST(IsolatedRunTest, OracleVerdictsComeThroughThePipeWithTheirTraces) {
   // No death: the crash-free twin's run in fork mode equals its in-process run.
   RunConfig c = Config(60);
