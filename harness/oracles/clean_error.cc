@@ -5,14 +5,6 @@
 
 namespace gcs {
 
-namespace {
-
-bool Is(std::string_view error, std::string_view name) {
-  return error == name;
-}
-
-}  // namespace
-
 EntryInterest CleanErrorOracle::Interest() const {
   // A step's end: its outcome. Uses and served calls: what the program got back.
   return EntryInterest()
@@ -30,7 +22,7 @@ void CleanErrorOracle::Judge(const TraceEntry& e, size_t index) {
     JudgeProxyStep(e, index);
   } else if (pos.op == Op::kUpgrade) {
     JudgeUpgrade(e, index);
-  } else if (pos.op == Op::kUnregister && Is(e.error, "unknown-token") && pos.token_known &&
+  } else if (pos.op == Op::kUnregister && e.error == "unknown-token" && pos.token_known &&
              shadow().registry().count(pos.token_key) != 0) {
     // The entry is registered, not fired and not unregistered, before the step and after it.
     Report(ViolationKind::kUncleanError, e.thread, "", shadow().registry().at(pos.token_key).target,
@@ -62,7 +54,7 @@ void CleanErrorOracle::JudgeProxyStep(const TraceEntry& e, size_t index) {
     return;
   }
   // An error the spec forbids: the proxy is valid, now as when the step began.
-  if (!Is(e.error, "proxy-released") && !Is(e.error, "target-terminated")) return;
+  if (e.error != "proxy-released" && e.error != "target-terminated") return;
   if (!p->alive() || !p->proxy_active || p->released || owner.closed) return;
   Report(ViolationKind::kUncleanError, e.thread, "", proxy, index,
          op + " of valid proxy " + AllocName(proxy) + " (owner vm" +
