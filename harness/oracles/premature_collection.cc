@@ -40,9 +40,14 @@ void PrematureCollectionOracle::Judge(const TraceEntry& e, size_t index) {
   }
   const core::Event& ev = e.event;
   if (ev.kind == core::EventKind::kVmDestroyBegin || ev.kind == core::EventKind::kTerminate) {
-    std::erase_if(held_back_, [&](const HeldBack& h) {
-      return std::find(h.closers.begin(), h.closers.end(), e.thread) != h.closers.end() &&
-             std::find(h.excused_by.begin(), h.excused_by.end(), ev.vm) != h.excused_by.end();
+    std::erase_if(held_back_, [&](HeldBack& h) {
+      if (std::find(h.closers.begin(), h.closers.end(), e.thread) == h.closers.end()) return false;
+      bool excused = false;
+      for (std::vector<core::VmIndex>& all_of : h.excuses) {
+        std::erase(all_of, ev.vm);
+        excused = excused || all_of.empty();
+      }
+      return excused;
     });
     return;
   }
@@ -55,18 +60,15 @@ void PrematureCollectionOracle::Judge(const TraceEntry& e, size_t index) {
     if (h.violation.obj == ev.obj) return;  // its Finalize is held back; the Free adds nothing
   }
   core::AllocId root = core::kNoAlloc;
-  if (!model.Reachable(ev.obj, Reach::kStrong, core::kNoVm, &root)) return;
+  if (!model.Reachable(ev.obj, Reach::kStrong, {}, &root)) return;
 
-  std::vector<core::VmIndex> excused_by;
-  for (core::VmIndex vm : model.ProxyVmsReaching(ev.obj)) {
-    if (!model.Reachable(ev.obj, Reach::kStrong, vm)) excused_by.push_back(vm);
-  }
+  std::vector<std::vector<core::VmIndex>> excuses = Excuses(model, ev.obj);
   const std::string what = ev.kind == core::EventKind::kFree ? "freed" : "finalized";
   const std::string message =
       "allocation " + AllocName(ev.obj) + " (" + std::string(core::ObjectKindName(o->kind)) +
       ", vm" + std::to_string(o->vm) + ") " + what + " while reachable from " + AllocName(root) +
       " (" + model.DescribeHolders(root) + ") @" + ev.site;
-  if (excused_by.empty()) {
+  if (excuses.empty()) {
     Report(ViolationKind::kPrematureCollection, e.thread, ev.site, ev.obj, index, message);
     return;
   }
@@ -81,7 +83,7 @@ void PrematureCollectionOracle::Judge(const TraceEntry& e, size_t index) {
   h.violation.site = ev.site;
   h.violation.obj = ev.obj;
   h.violation.trace_index = index;
-  h.excused_by = std::move(excused_by);
+  h.excuses = std::move(excuses);
   h.closers.push_back(e.thread);
   for (uint32_t t = 0; t < model.num_threads(); ++t) {
     if (model.thread(t).in_flight && t != e.thread) h.closers.push_back(t);
@@ -107,6 +109,30 @@ void PrematureCollectionOracle::DanglingLiveProxy(const TraceEntry& e, size_t in
          "allocation " + AllocName(p->proxy_target) + " let go by its owner vm" +
              std::to_string(p->proxy_owner) + " while proxy " + AllocName(proxy) +
              " still reaches it: " + std::string(OpName(pos.op)) + " answered dangling-proxy");
+}
+
+std::vector<std::vector<core::VmIndex>> PrematureCollectionOracle::Excuses(ShadowModel& model,
+                                                                           core::AllocId obj) {
+  // Each VM whose loss alone makes `obj` unreachable is an excuse of its own. Failing those, the
+  // proxies of several closing VMs may together be all that reach it (a worker terminated while
+  // another thread destroys a second VM holding a proxy to the same object): then one excuse
+  // names them all, shrunk to the VMs that are needed, and every one of them must close.
+  const std::vector<core::VmIndex> vms = model.ProxyVmsReaching(obj);
+  std::vector<std::vector<core::VmIndex>> excuses;
+  for (core::VmIndex vm : vms) {
+    if (!model.Reachable(obj, Reach::kStrong, std::span(&vm, 1))) excuses.push_back({vm});
+  }
+  if (!excuses.empty() || vms.size() < 2 || model.Reachable(obj, Reach::kStrong, vms)) {
+    return excuses;
+  }
+  std::vector<core::VmIndex> needed = vms;
+  for (core::VmIndex vm : vms) {
+    std::vector<core::VmIndex> without = needed;
+    std::erase(without, vm);
+    if (!model.Reachable(obj, Reach::kStrong, without)) needed = std::move(without);
+  }
+  excuses.push_back(std::move(needed));
+  return excuses;
 }
 
 void PrematureCollectionOracle::StepOver(uint32_t thread) {

@@ -17,9 +17,10 @@ namespace gcs {
 //    worker's termination, or a VM's destruction, drops the exports held for it before it
 //    reports Terminate or VmDestroyBegin, and other threads may run in between (the closing
 //    thread waits for the world to stop). Such a free is held back, with the VMs whose loss
-//    would make it unreachable and the threads that were inside a step when it happened (and
-//    the freeing thread): it is excused if one of those threads begins closing one of those
-//    VMs before its step ends, and reported once all of them have ended the step they were in.
+//    would make it unreachable (one VM, or several whose proxies together are all that reach
+//    it) and the threads that were inside a step when it happened (and the freeing thread): it
+//    is excused once those threads have begun closing those VMs, each before its step ends, and
+//    reported once all of them have ended the step they were in.
 // Also a use of a live proxy — not released, not invalidated, its owner not closed — that the
 // target answers with dangling-proxy: what it reaches was let go while it still reached it.
 // Needs a full event stream: without every edge and handle the model cannot claim reachability.
@@ -40,9 +41,13 @@ class PrematureCollectionOracle final : public ShadowOracle {
  private:
   struct HeldBack {
     Violation violation;
-    std::vector<core::VmIndex> excused_by;  // closing any of these makes it legitimate
-    std::vector<uint32_t> closers;          // the trace threads that may still close one
+    // Closing every VM of any one of these makes it legitimate; each VM a closer closes is
+    // crossed off.
+    std::vector<std::vector<core::VmIndex>> excuses;
+    std::vector<uint32_t> closers;  // the trace threads that may still close one
   };
+  // The sets of VMs whose proxies are all that reach `obj` (see Excuses in the .cc).
+  static std::vector<std::vector<core::VmIndex>> Excuses(ShadowModel& model, core::AllocId obj);
   // `thread` ended the step it was in: it can excuse nothing more; a free no thread can excuse
   // any more is reported. UINT32_MAX: the execution is over, every held-back free is reported.
   void StepOver(uint32_t thread);

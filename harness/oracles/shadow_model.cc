@@ -595,11 +595,14 @@ uint32_t ShadowModel::NextMark() {
   return mark_gen_;
 }
 
-bool ShadowModel::Reachable(core::AllocId id, Reach reach, core::VmIndex exclude,
+bool ShadowModel::Reachable(core::AllocId id, Reach reach, std::span<const core::VmIndex> exclude,
                             core::AllocId* root) {
+  auto excluded = [&](const Object& o) {
+    return std::find(exclude.begin(), exclude.end(), o.vm) != exclude.end();
+  };
   const Object* x = Find(id);
-  if (x == nullptr || !x->alive() || (exclude != core::kNoVm && x->vm == exclude)) return false;
-  const bool use_cache = reach == Reach::kStrong && exclude == core::kNoVm;
+  if (x == nullptr || !x->alive() || excluded(*x)) return false;
+  const bool use_cache = reach == Reach::kStrong && exclude.empty();
   if (use_cache && unreachable_gen_[id] == cache_gen_) return false;
   const uint32_t m = NextMark();
   queue_.clear();
@@ -608,7 +611,7 @@ bool ShadowModel::Reachable(core::AllocId id, Reach reach, core::VmIndex exclude
   auto visit = [&](core::AllocId s) {
     if (s == core::kNoAlloc || s >= used_ || mark_[s] == m) return;
     const Object& so = objs_[s];
-    if (!so.alive() || (exclude != core::kNoVm && so.vm == exclude)) return;
+    if (!so.alive() || excluded(so)) return;
     mark_[s] = m;
     queue_.push_back(s);
   };

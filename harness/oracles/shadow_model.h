@@ -41,6 +41,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <map>
+#include <span>
 #include <string_view>
 #include <tuple>
 #include <vector>
@@ -192,9 +193,9 @@ class ShadowModel {
   // One line listing the holders, for messages: "1 binding, 2 edges".
   std::string DescribeHolders(core::AllocId id) const;
 
-  // Whether a live object is reachable from the roots of `reach`, ignoring every object of
-  // `exclude` (kNoVm: none). If so and `root` is given, *root names a root that reaches it.
-  bool Reachable(core::AllocId id, Reach reach, core::VmIndex exclude = core::kNoVm,
+  // Whether a live object is reachable from the roots of `reach`, ignoring every object of the
+  // VMs in `exclude` (empty: none). If so and `root` is given, *root names a root that reaches it.
+  bool Reachable(core::AllocId id, Reach reach, std::span<const core::VmIndex> exclude = {},
                  core::AllocId* root = nullptr);
   // The VMs of the live proxies whose edges reach `id` backwards (ascending).
   std::vector<core::VmIndex> ProxyVmsReaching(core::AllocId id);

@@ -132,6 +132,22 @@ TEST_F(CliTest, RunFindsTheBugWritesAReproAndItsReplayCommandReproducesIt) {
   EXPECT_NE(again.out.find("w1 step 0 begin: drop p1"), std::string::npos) << again.out;
 }
 
+TEST_F(CliTest, AFreeThatOnlyTwoClosingVmsProxiesExcusedReplaysAsAPass) {
+  // A fixed-core execution the portfolio's random walk found (generated scenario 21713,
+  // minimized): t2 terminates w1 (its export of #15 dropped, the worker not yet destroyed) while
+  // t1 destroys v1, whose export drop frees #15; a proxy in each closing VM reached it. It was
+  // reported as premature collection because neither VM alone excused the free.
+  const std::string path = kTestdata + "two-closing-vms.repro.json";
+  const ProcessResult r = Gcstress({"replay", path, "--trace"});
+  EXPECT_EQ(r.code, 0) << r.out << r.err;
+  EXPECT_EQ(Lines(r.out)[0], "replay " + path +
+                                 ": pass (the recorded verdict was "
+                                 "premature-collection/destroy_vm/step/lifecycle.dealloc)");
+  EXPECT_NE(r.out.find("t1 step 2 begin: destroy_vm v1"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("t1   free #15 vm0 @lifecycle.dealloc"), std::string::npos)
+      << "the schedule no longer reaches the free: " << r.out;
+}
+
 TEST_F(CliTest, RunOutputDoesNotDependOnJobs) {
   const std::vector<std::string> base = {"run",
                                          kTestdata + "shared-table.json",

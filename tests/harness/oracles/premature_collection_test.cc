@@ -197,6 +197,35 @@ TEST(PrematureCollectionOracleTest, AnotherThreadsFreeDuringAClosingStepIsExcuse
   }
 }
 
+TEST(PrematureCollectionOracleTest, TwoClosingVmsWhoseProxiesTogetherReachItExcuseItTogether) {
+  // main exports b = #2 to w1 (p = #3, bound in t1) and to w2 (q = #4, bound in w2), then drops
+  // b. t1's terminate drops main's table for w1 and waits; t2 closes vm2 meanwhile: its export
+  // drop frees b, which neither proxy alone would excuse (the other still reaches it).
+  auto build = [](bool t1_closes) {
+    TraceBuilder t = Bound();
+    t.Begin(kT1, 8).Ev(kT1, K::kIncref, 0, 2, 0, 2).Export(kT1, 2, 3, 0, 1, 1).End(kT1, 8, "p", 3);
+    t.Begin(kW2, 0).Ev(kW2, K::kIncref, 0, 2, 0, 3).Export(kW2, 2, 4, 0, 2, 1).End(kW2, 0, "q", 4);
+    t.Begin(kT1, 12).End(kT1, 12).Discard(kT1, "b", 2).Ev(kT1, K::kDecref, 0, 2, 0, 2);
+    t.Begin(kT1, 15).Ev(kT1, K::kExportDrop, 0, 2, 0, 1, 1, "worker.close");
+    t.Ev(kT1, K::kDecref, 0, 2, 0, 1, 0, "worker.close");
+    t.Begin(kT2, 5).Ev(kT2, K::kExportDrop, 0, 2, 0, 2, 1, "worker.close");
+    t.Ev(kT2, K::kDecref, 0, 2, 0, 0, 0, "worker.close").Free(kT2, 2, 0, "lifecycle.dealloc");
+    t.Ev(kT2, K::kVmDestroyBegin, 2, 0);
+    t.Free(kT2, 4, 2, "vm.destroy").Ev(kT2, K::kVmDestroyEnd, 2, 0, 0, 1).End(kT2, 5);
+    if (t1_closes) {
+      t.Ev(kT1, K::kTerminate, 1, 0).Ev(kT1, K::kVmDestroyBegin, 1, 0);
+      t.Free(kT1, 3, 1, "vm.destroy").Ev(kT1, K::kVmDestroyEnd, 1, 0, 0, 1);
+    }
+    t.End(kT1, 15);
+    return t;
+  };
+  EXPECT_TRUE(Judged(build(true)).empty());
+  const auto v = Judged(build(false));
+  ASSERT_EQ(v.size(), 1u) << "vm1 never closed: p still reached b";
+  EXPECT_EQ(v[0].thread, kT2);
+  EXPECT_EQ(v[0].obj, 2u);
+}
+
 TEST(PrematureCollectionOracleTest, TheCollectorFreeingAnUnreachableCycleIsFine) {
   TraceBuilder t = Bound();
   t.Edge(kT1, 1, 0, 2).Edge(kT1, 2, 0, 1);

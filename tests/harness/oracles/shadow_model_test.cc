@@ -193,7 +193,7 @@ TEST_F(ShadowModelTest, ExportEntriesArePerDestinationAndFreedProxiesReachNothin
   t_.Discard(2, "p", 2).Free(2, 2, 1);
   EXPECT_TRUE(Model().Reachable(1, Reach::kStrong)) << "q still reaches it";
   EXPECT_EQ(Model().ProxyVmsReaching(1), std::vector<core::VmIndex>{2});
-  EXPECT_FALSE(Model().Reachable(1, Reach::kStrong, /*exclude=*/2));
+  EXPECT_FALSE(Model().Reachable(1, Reach::kStrong, std::vector<core::VmIndex>{2}));
   t_.Ev(0, K::kExportDrop, 0, 1, 0, 1, 1);
   EXPECT_EQ(Model().Count(1), 1) << "vm2's entry stays";
 }
