@@ -19,6 +19,8 @@ Object* Allocator::New(ObjectKind kind, VmIndex vm) {
   std::lock_guard<std::mutex> guard(mu_);
   // The id is assigned under the table lock so ids and table order agree even in free mode.
   o->id = next_id_.fetch_add(1, std::memory_order_relaxed);
+  // A first table with room for a typical execution's objects, rather than regrowing 1, 2, 4...
+  if (by_id_.capacity() == 0) by_id_.reserve(kInitialTable);
   if (by_id_.size() <= o->id) by_id_.resize(o->id + 1, nullptr);
   by_id_[o->id] = o;
   ++live_;
@@ -55,6 +57,7 @@ Object* Allocator::Find(AllocId id) const {
 std::vector<AllocId> Allocator::LiveIds() const {
   std::lock_guard<std::mutex> guard(mu_);
   std::vector<AllocId> ids;
+  ids.reserve(live_);  // exactly the live ones: one allocation, not one per doubling
   for (size_t i = 1; i < by_id_.size(); ++i) {
     if (by_id_[i] != nullptr) ids.push_back(i);
   }

@@ -38,6 +38,7 @@ class Allocator {
   bool quarantine() const { return quarantine_; }
 
  private:
+  static constexpr size_t kInitialTable = 32;  // by_id_'s first capacity
   const bool quarantine_;
   std::atomic<AllocId> next_id_{1};
   mutable std::mutex mu_;       // guards by_id_, live_ and quarantined_

@@ -14,9 +14,9 @@ namespace gcs::cli {
 namespace {
 
 // The benchmark binaries, relative to the build directory gcstress is in (bench/CMakeLists.txt).
-constexpr const char* kBenchmarks[] = {"bench/engine/engine_bench",
-                                       "bench/scheduler/scheduler_bench",
-                                       "bench/targets/target_bench"};
+constexpr const char* kBenchmarks[] = {
+    "bench/engine/engine_bench", "bench/scheduler/scheduler_bench", "bench/targets/target_bench",
+    "bench/fuzzing/fuzz_case_bench"};
 
 std::string OwnDirectory() {
   char buf[4096];

@@ -1,6 +1,7 @@
 // gcstress engine — running a scenario's threads on a target and recording the trace.
 #include "harness/engine/engine.h"
 
+#include <array>
 #include <atomic>
 #include <memory>
 #include <mutex>
@@ -76,10 +77,10 @@ class Engine::Recorder final : public core::Observer, public sched::DecisionList
 };
 
 struct Engine::Context {
-  explicit Context(const Scenario& s)
-      : scenario(&s),
-        vm_exists(new std::atomic<bool>[s.vms.size()]),
-        started(new std::atomic<bool>[s.threads.size()]) {
+  // Fixed arrays at the format's limits rather than two heap arrays per execution.
+  explicit Context(const Scenario& s) : scenario(&s) {
+    GCS_CHECK_MSG(s.vms.size() <= kMaxVms && s.threads.size() <= static_cast<size_t>(kMaxThreads),
+                  "a scenario beyond the format's limits");
     for (size_t v = 0; v < s.vms.size(); ++v)
       vm_exists[v] = false;
     vm_exists[0] = true;
@@ -97,15 +98,15 @@ struct Engine::Context {
   // Scenario-level facts the skip rules need (scenarios/README.md, "Skipped steps"): which VMs
   // exist (main and the workers' from the start, others once a switch_vm made them) and which
   // threads have started.
-  std::unique_ptr<std::atomic<bool>[]> vm_exists;
-  std::unique_ptr<std::atomic<bool>[]> started;
+  std::array<std::atomic<bool>, kMaxVms> vm_exists;
+  std::array<std::atomic<bool>, kMaxThreads> started;
 };
 
 Engine::Engine(Target& target)
     : Engine(target,
              target.NeedsOsThreads() ? sched::Threading::kOsThreads : sched::Threading::kFibers) {}
 Engine::Engine(Target& target, sched::Threading threading)
-    : target_(target), controller_(threading) {}
+    : target_(target), controller_(threading), vars_(0) {}
 Engine::~Engine() = default;
 
 void Engine::LetGo(Context& ctx, uint32_t thread, const VarTable::Released& released) {
@@ -275,12 +276,12 @@ Execution Engine::Run(const Scenario& scenario, const std::vector<std::string>& 
   exec.trace.entries.swap(spare_entries_);
   exec.seed = seed;
   exec.free_mode = options.free_mode;
-  VarTable vars(scenario.vars.size());
+  vars_.Reset(scenario.vars.size());
   Recorder recorder(exec.trace, observer, options.free_mode);
   Hooks hooks;
   Context ctx(scenario);
   ctx.options = &options;
-  ctx.vars = &vars;
+  ctx.vars = &vars_;
   ctx.recorder = &recorder;
   ctx.hooks = &hooks;
 
@@ -293,10 +294,10 @@ Execution Engine::Run(const Scenario& scenario, const std::vector<std::string>& 
   target_.Begin(te);
 
   const auto n = static_cast<uint32_t>(scenario.threads.size());
-  std::unique_ptr<bool[]> enabled(new bool[n]);
+  std::array<bool, kMaxThreads> enabled{};
   for (uint32_t t = 0; t < n; ++t)
     enabled[t] = !scenario.threads[t].spawned;
-  const std::span<const bool> start_enabled(enabled.get(), n);
+  const std::span<const bool> start_enabled(enabled.data(), n);
   auto body = [&](sched::ThreadIndex t) { Body(ctx, t); };
 
   if (options.free_mode) {
@@ -323,7 +324,8 @@ Execution Engine::Run(const Scenario& scenario, const std::vector<std::string>& 
     td.kind = TraceEntry::Kind::kTeardown;
     td.thread = n;
     recorder.Add(td);
-    for (const VarTable::Released& r : vars.UnbindAll())
+    vars_.UnbindAll(released_);
+    for (const VarTable::Released& r : released_)
       LetGo(ctx, n, r);
     target_.Teardown();
     exec.live_after_teardown = target_.LiveObjects();

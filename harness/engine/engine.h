@@ -93,6 +93,10 @@ class Engine {
   sched::Controller controller_;
   sched::FreeRunner free_runner_;
   std::vector<TraceEntry> spare_entries_;  // empty, with the capacity of a recycled trace
+  // Per-execution state kept from run to run for its storage (Run resets it): a fuzzer or a
+  // loop runs thousands of executions, and under ASan every allocation costs.
+  VarTable vars_;
+  std::vector<VarTable::Released> released_;  // teardown's unbound values
 };
 
 }  // namespace gcs

@@ -5,6 +5,13 @@
 
 namespace gcs {
 
+void VarTable::Reset(size_t num_vars) {
+  std::lock_guard<std::mutex> guard(mu_);
+  vars_.assign(num_vars, kUnbound);
+  bindings_.clear();
+  bindings_.reserve(num_vars);
+}
+
 std::optional<VarTable::Borrow> VarTable::TryBorrow(VarId var) {
   std::lock_guard<std::mutex> guard(mu_);
   GCS_CHECK(var < vars_.size());
@@ -56,8 +63,14 @@ bool VarTable::Bound(VarId var) {
 }
 
 std::vector<VarTable::Released> VarTable::UnbindAll() {
-  std::lock_guard<std::mutex> guard(mu_);
   std::vector<Released> out;
+  UnbindAll(out);
+  return out;
+}
+
+void VarTable::UnbindAll(std::vector<Released>& out) {
+  std::lock_guard<std::mutex> guard(mu_);
+  out.clear();
   for (VarId v = 0; v < vars_.size(); ++v) {
     if (vars_[v] == kUnbound) continue;
     const uint32_t b = vars_[v];
@@ -66,7 +79,6 @@ std::vector<VarTable::Released> VarTable::UnbindAll() {
     bindings_[b].bound = false;
     out.push_back(Released{v, bindings_[b].value});
   }
-  return out;
 }
 
 }  // namespace gcs

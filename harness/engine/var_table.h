@@ -22,7 +22,11 @@ namespace gcs {
 class VarTable {
  public:
   // Room for one binding per variable up front: most are bound at least once.
-  explicit VarTable(size_t num_vars) : vars_(num_vars, kUnbound) { bindings_.reserve(num_vars); }
+  explicit VarTable(size_t num_vars) { Reset(num_vars); }
+
+  // As if newly made for `num_vars` variables, keeping the storage: an engine reuses one table
+  // for every execution instead of allocating two vectors per run. Not while a step is in flight.
+  void Reset(size_t num_vars);
 
   struct Borrow {
     uint32_t binding;
@@ -47,6 +51,8 @@ class VarTable {
   bool Bound(VarId var);
   // Teardown: unbinds everything in variable order; returns (var, value) pairs to let go.
   std::vector<Released> UnbindAll();
+  // The same into `out` (cleared first), whose storage the caller keeps from run to run.
+  void UnbindAll(std::vector<Released>& out);
 
  private:
   static constexpr uint32_t kUnbound = 0xFFFFFFFF;

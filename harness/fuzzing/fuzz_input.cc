@@ -30,9 +30,9 @@ std::string FuzzInputName(const uint8_t* data, size_t size) {
     h ^= data[i];
     h *= 0x100000001b3ULL;
   }
-  char hex[17];
-  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(h));
-  return std::string("fuzz-") + hex;
+  char text[22];  // "fuzz-" and 16 hex digits: built in place, one allocation for the result
+  std::snprintf(text, sizeof text, "fuzz-%016llx", static_cast<unsigned long long>(h));
+  return std::string(text, 21);
 }
 
 FuzzCase DecodeFuzzInput(const uint8_t* data, size_t size, const FuzzDecodeOptions& options) {

@@ -3,6 +3,7 @@
 #include "harness/generator/generation.h"
 
 #include <algorithm>
+#include <array>
 
 #include "harness/scenario/scenario_loader.h"
 
@@ -567,9 +568,16 @@ Scenario Generation::Run(const std::string& name, const std::string& description
   nworkers_ = static_cast<uint32_t>(Below(max_workers + 1));
   const size_t nplain = nthreads - nworkers_;
 
+  // Storage up front, one allocation each: this runs once per fuzz case, and under the fuzzer's
+  // ASan every regrowth is an allocation, a copy and a quarantined free. Room() caps a thread's
+  // steps at max_steps.
+  threads_.reserve(nthreads);
+  model_.reserve(nthreads);
+  vms_.reserve(1 + nworkers_ + options_.max_switch_vms);
   vms_.push_back("main");
   for (uint32_t i = 0; i < nthreads; ++i) {
     ThreadSpec spec;
+    spec.steps.reserve(options_.max_steps);
     ThreadModel m;
     if (i < nplain) {
       spec.name = "t" + std::to_string(i);
@@ -587,10 +595,15 @@ Scenario Generation::Run(const std::string& name, const std::string& description
     model_.push_back(m);
   }
   spawner_.assign(nthreads, -1);
+  // Most steps bind at most one variable; a guess, not a bound (shapes may write more).
+  uint32_t planned = 0;
+  for (const ThreadModel& m : model_)
+    planned += m.target;
+  vars_.reserve(planned);
 
   // One global order: a random thread with steps left to write takes the next production.
-  std::vector<uint32_t> attempts(nthreads, 0);
-  std::vector<uint64_t> op_weights(kOpCount);
+  std::array<uint32_t, kMaxThreads> attempts{};  // nthreads <= kMaxThreads (CheckGeneratorOptions)
+  std::array<uint64_t, kOpCount> op_weights{};
   while (true) {
     auto t = Draw(nthreads, [&](size_t i) -> uint64_t {
       return threads_[i].steps.size() < model_[i].target && attempts[i] < model_[i].target ? 1 : 0;
@@ -623,8 +636,9 @@ Scenario Generation::Run(const std::string& name, const std::string& description
   s.description = description;
   s.threads = std::move(threads_);
   s.vms = std::move(vms_);
-  for (const VarModel& v : vars_)
-    s.vars.push_back(VarSpec{v.name, v.kind});
+  s.vars.reserve(vars_.size());
+  for (VarModel& v : vars_)
+    s.vars.push_back(VarSpec{std::move(v.name), v.kind});
 
   // The loader is the definition of "valid": what it accepts, gcstress can run. It also puts the
   // variables and VMs in their canonical order. Read as a draft, not as JSON: this runs once per

@@ -20,6 +20,7 @@
 #include <array>
 #include <cstdint>
 #include <map>
+#include <numeric>
 #include <optional>
 #include <set>
 #include <string>
@@ -247,6 +248,8 @@ class Loader {
   // draft can, and is told so in the same words.
   bool LoadThreads(const Scenario& draft) {
     if (!CheckThreadCount(draft.threads.size())) return false;
+    scenario_.threads.reserve(draft.threads.size());
+    scenario_.vms.reserve(std::min(draft.vms.size(), kMaxVms));
     scenario_.vms.emplace_back("main");
     for (const ThreadSpec& spec : draft.threads) {
       if (auto problem = NameProblem("thread", spec.name)) return Fail("/threads", *problem);
@@ -295,6 +298,16 @@ class Loader {
   }
 
   bool LoadAllSteps(const Scenario& draft) {
+    // One allocation for the appearances: every variable slot a step sets is one.
+    size_t slots = 0;
+    for (const ThreadSpec& thread : draft.threads) {
+      for (const Step& step : thread.steps) {
+        for (const VarId v :
+             {step.obj, step.as, step.to, step.weak, step.held, step.token, step.from})
+          slots += v != kNoVar ? 1 : 0;
+      }
+    }
+    appearances_.reserve(std::min(slots, kMaxSteps * 7));
     size_t total = 0;
     for (size_t t = 0; t < scenario_.threads.size(); ++t) {
       const std::vector<Step>& steps = draft.threads[t].steps;
@@ -496,22 +509,41 @@ class Loader {
 
   // Pass 4.
   bool ResolveVars() {
-    std::map<std::string_view, VarId> ids;          // names point into appearances_
-    std::vector<VarId> id_of(appearances_.size());  // per appearance: its variable
-    std::vector<const VarAppearance*> bound_at;     // per variable: its first binding
-    for (size_t i = 0; i < appearances_.size(); ++i) {
+    // Variables are numbered in order of first appearance. The appearances of one name are found
+    // by sorting them once (by name, then position), not with a map from names: a few vectors
+    // instead of a node per variable, since the generator normalizes a draft per fuzz case.
+    const size_t n = appearances_.size();
+    std::vector<uint32_t> order(n);
+    std::iota(order.begin(), order.end(), 0u);
+    std::sort(order.begin(), order.end(), [&](uint32_t x, uint32_t y) {
+      const int c = appearances_[x].name.compare(appearances_[y].name);
+      return c != 0 ? c < 0 : x < y;
+    });
+    std::vector<uint32_t> first_of(n);  // per appearance: the first appearance of its name
+    size_t names = 0;
+    for (size_t k = 0; k < n; ++k) {
+      const uint32_t i = order[k];
+      const bool same = k > 0 && appearances_[order[k - 1]].name == appearances_[i].name;
+      first_of[i] = same ? first_of[order[k - 1]] : i;
+      names += same ? 0 : 1;
+    }
+    std::vector<VarId> id_of(n);                 // per appearance: its variable
+    std::vector<const VarAppearance*> bound_at;  // per variable: its first binding
+    bound_at.reserve(std::min(names, kMaxVars));
+    scenario_.vars.reserve(std::min(names, kMaxVars));
+    for (size_t i = 0; i < n; ++i) {
       const VarAppearance& a = appearances_[i];
-      auto it = ids.lower_bound(a.name);
-      if (it == ids.end() || it->first != a.name) {
-        if (scenario_.vars.size() == kMaxVars) {
-          return Fail(FieldPointer(a.thread, a.step, a.field),
-                      "more than " + std::to_string(kMaxVars) + " variables");
-        }
-        it = ids.emplace_hint(it, a.name, static_cast<VarId>(scenario_.vars.size()));
-        scenario_.vars.push_back(VarSpec{a.name, BindKind::kNone});
-        bound_at.push_back(nullptr);
+      if (first_of[i] != i) {
+        id_of[i] = id_of[first_of[i]];
+        continue;
       }
-      id_of[i] = it->second;
+      if (scenario_.vars.size() == kMaxVars) {
+        return Fail(FieldPointer(a.thread, a.step, a.field),
+                    "more than " + std::to_string(kMaxVars) + " variables");
+      }
+      id_of[i] = static_cast<VarId>(scenario_.vars.size());
+      scenario_.vars.push_back(VarSpec{a.name, BindKind::kNone});
+      bound_at.push_back(nullptr);
     }
     for (size_t i = 0; i < appearances_.size(); ++i) {
       const VarAppearance& a = appearances_[i];

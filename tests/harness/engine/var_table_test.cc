@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <vector>
+
 namespace gcs {
 namespace {
 
@@ -49,6 +51,34 @@ TEST(VarTableTest, RebindingReleasesTheOldValueUnlessBorrowed) {
   auto all = vars.UnbindAll();
   ASSERT_EQ(all.size(), 1u);
   EXPECT_EQ(all[0].value.slot, 3u);
+}
+
+// The engine keeps one table for all its executions: Reset must leave nothing of the last one —
+// no binding, no borrow, no variable beyond the new count — and UnbindAll into a kept vector
+// must replace what the vector held.
+TEST(VarTableTest, ResetForgetsThePreviousExecution) {
+  VarTable vars(3);
+  vars.Bind(0, Value{1, 10});
+  vars.Bind(2, Value{2, 20});
+  auto b = vars.TryBorrow(2);
+  ASSERT_TRUE(b.has_value());
+  std::vector<VarTable::Released> out = {VarTable::Released{7, Value{7, 70}}};
+  vars.Reset(2);
+  EXPECT_FALSE(vars.Bound(0));
+  EXPECT_FALSE(vars.Bound(1));
+  EXPECT_FALSE(vars.TryBorrow(0).has_value());
+  EXPECT_FALSE(vars.Bind(1, Value{3, 30}).has_value());
+  vars.UnbindAll(out);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].var, 1);
+  EXPECT_EQ(out[0].value.slot, 3u);
+  vars.Reset(4);
+  vars.Bind(3, Value{4, 40});
+  vars.Bind(0, Value{5, 50});
+  vars.UnbindAll(out);
+  ASSERT_EQ(out.size(), 2u);  // in variable order
+  EXPECT_EQ(out[0].var, 0);
+  EXPECT_EQ(out[1].var, 3);
 }
 
 }  // namespace
