@@ -150,6 +150,39 @@ bool Generation::EmitSet(uint32_t t, VarId obj, int8_t field, VarId to) {
   return true;
 }
 
+VarId Generation::EmitWeak(uint32_t t, VarId x) {
+  if (x == kNoVar || vars_[x].sealed || !Usable(Op::kWeak) || !Room(t)) return kNoVar;
+  Step step;
+  step.op = Op::kWeak;
+  step.obj = x;
+  vars_[x].aliased = true;
+  const VarModel from = vars_[x];
+  step.as = BindTarget(BindKind::kWeak, t, from.proxy, "wk");
+  VarModel& v = vars_[step.as];
+  v.vm = from.vm;
+  v.proxy = from.proxy;
+  v.owner_vm = from.owner_vm;
+  Emit(t, step);
+  return step.as;
+}
+
+VarId Generation::EmitUpgrade(uint32_t t, VarId w) {
+  if (w == kNoVar || !Usable(Op::kUpgrade) || !Room(t)) return kNoVar;
+  Step step;
+  step.op = Op::kUpgrade;
+  step.weak = w;
+  const VarModel from = vars_[w];
+  step.as = BindTarget(BindKind::kHandle, t, from.proxy, from.proxy ? "p" : "o");
+  VarModel& v = vars_[step.as];
+  v.vm = from.vm;
+  v.proxy = from.proxy;
+  v.owner_vm = from.owner_vm;
+  v.live = true;
+  model_[t].recent = step.as;
+  Emit(t, step);
+  return step.as;
+}
+
 bool Generation::EmitUse(uint32_t t, VarId x) {
   if (x == kNoVar) return false;
   Step step;
@@ -367,35 +400,13 @@ bool Generation::RandomHandleStep(Op op, uint32_t t) {
       step.field = static_cast<int8_t>(Below(kMaxFields));
       return Emit(t, step);
     }
-    case Op::kWeak: {
-      Step step;
-      step.op = op;
-      step.obj = PickVar(BindKind::kHandle, [&](const VarModel& v) -> uint64_t {
-        return v.sealed ? 0 : Lively(v) * SameVm(t, v);
-      });
-      if (step.obj == kNoVar) return false;
-      vars_[step.obj].aliased = true;
-      const VarModel from = vars_[step.obj];
-      step.as = BindTarget(BindKind::kWeak, t, from.proxy, "wk");
-      vars_[step.as].vm = from.vm;
-      vars_[step.as].proxy = from.proxy;
-      vars_[step.as].owner_vm = from.owner_vm;
-      return Emit(t, step);
-    }
-    case Op::kUpgrade: {
-      Step step;
-      step.op = op;
-      step.weak = PickVar(BindKind::kWeak, [&](const VarModel& v) { return SameVm(t, v); });
-      const VarModel from = vars_[step.weak];
-      step.as = BindTarget(BindKind::kHandle, t, from.proxy, from.proxy ? "p" : "o");
-      VarModel& v = vars_[step.as];
-      v.vm = from.vm;
-      v.proxy = from.proxy;
-      v.owner_vm = from.owner_vm;
-      v.live = true;
-      me.recent = step.as;
-      return Emit(t, step);
-    }
+    case Op::kWeak:
+      return EmitWeak(t, PickVar(BindKind::kHandle, [&](const VarModel& v) -> uint64_t {
+                        return v.sealed ? 0 : Lively(v) * SameVm(t, v);
+                      })) != kNoVar;
+    case Op::kUpgrade:
+      return EmitUpgrade(t, PickVar(BindKind::kWeak,
+                                    [&](const VarModel& v) { return SameVm(t, v); })) != kNoVar;
     case Op::kUse:
       return EmitUse(t, PickVar(BindKind::kHandle, [&](const VarModel& v) -> uint64_t {
                        return (v.proxy ? 3 : 1) * Lively(v);

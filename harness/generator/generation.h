@@ -147,6 +147,8 @@ class Generation {
   bool EmitDrop(uint32_t t, VarId x);
   bool EmitSet(uint32_t t, VarId obj, int8_t field, VarId to);
   bool EmitUse(uint32_t t, VarId x);
+  VarId EmitWeak(uint32_t t, VarId x);           // kNoVar if not written
+  VarId EmitUpgrade(uint32_t t, VarId w);        // kNoVar if not written
   bool EmitVmOp(uint32_t t, Op op, int16_t vm);  // gc, enumerate (vm -1: current), destroy_vm
   VarId EmitExport(uint32_t t, VarId x, int16_t vm);
   bool EmitCall(uint32_t t, VarId proxy, VarId from);
@@ -177,6 +179,7 @@ class Generation {
   bool LockedBlock(uint32_t t);
   bool DetachedBorrow(uint32_t t);
   bool GarbageCycle(uint32_t t);
+  bool WeakToGarbage(uint32_t t);
   bool CollectWhileEnumerating(uint32_t t);
   bool SharedExport(uint32_t t);
   bool CallThenTerminate(uint32_t t);

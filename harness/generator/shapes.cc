@@ -122,6 +122,45 @@ bool Generation::GarbageCycle(uint32_t t) {
   return true;
 }
 
+// Weak references to garbage: CPython clears the weak references to everything it found
+// unreachable before the world restarts for the finalizers (handle_weakrefs), so no other thread
+// can upgrade one back to life. A cycle with one or two weak refs to a member loses its handles;
+// one thread collects while another upgrades the weak refs.
+//   t: new a; new b; set a[f] = b; set b[g] = a; weak a -> w; [weak a|b -> w2]; drop a; drop b
+//   c: gc                                                (c: t, or another thread of the VM)
+//   u: upgrade w -> x; [use x]; [upgrade w2]; [drop x]   (u: another thread of the VM)
+bool Generation::WeakToGarbage(uint32_t t) {
+  if (!Usable(Op::kNew) || !Usable(Op::kSet) || !Usable(Op::kDrop) || !Usable(Op::kGc) ||
+      !Usable(Op::kWeak) || !Usable(Op::kUpgrade)) {
+    return false;
+  }
+  const int16_t vm = model_[t].vm;
+  auto upgrader =
+      PickOtherThread(t, [&](uint32_t o) -> uint64_t { return model_[o].vm == vm ? 1 : 0; });
+  if (!upgrader) return false;
+  const VarId a = EmitNew(t, Chance(30) ? ObjType::kSubclass : ObjType::kObject);
+  const VarId b = EmitNew(t, ObjType::kObject);
+  if (a == kNoVar || b == kNoVar) return true;
+  EmitSet(t, a, static_cast<int8_t>(Below(kMaxFields)), b);
+  EmitSet(t, b, static_cast<int8_t>(Below(kMaxFields)), a);
+  const VarId w = EmitWeak(t, a);
+  const VarId w2 = Chance(40) ? EmitWeak(t, Chance(50) ? a : b) : kNoVar;
+  EmitDrop(t, a);
+  EmitDrop(t, b);
+  auto collector = Chance(50)
+                       ? PickOtherThread(t,
+                                         [&](uint32_t o) -> uint64_t {
+                                           return o != *upgrader && model_[o].vm == vm ? 1 : 0;
+                                         })
+                       : std::nullopt;
+  EmitVmOp(collector ? *collector : t, Op::kGc, -1);
+  const VarId x = EmitUpgrade(*upgrader, w);
+  if (x != kNoVar && Chance(50)) EmitUse(*upgrader, x);
+  if (w2 != kNoVar) EmitUpgrade(*upgrader, w2);
+  if (x != kNoVar && Chance(50)) EmitDrop(*upgrader, x);
+  return true;
+}
+
 // A collection with another thread enumerating the same VM, over whatever garbage there is.
 //   t: gc
 //   o: enumerate [vm]

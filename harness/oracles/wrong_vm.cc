@@ -20,14 +20,20 @@ EntryInterest WrongVmOracle::Interest() const {
       .Event(K::kAlloc)
       .Event(K::kTypeRegister)
       .Event(K::kEdgeSet)
-      .Event(K::kRegistryRegister);
+      .Event(K::kRegistryRegister)
+      .Event(K::kVmDestroyBegin)
+      .Event(K::kVmDestroyEnd)
+      .Event(K::kFinalize);
 }
 
 void WrongVmOracle::Judge(const TraceEntry& e, size_t index) {
   if (e.kind != TraceEntry::Kind::kEvent) return;
   const core::Event& ev = e.event;
   const uint32_t t = ev.thread < shadow().num_threads() ? ev.thread : shadow().num_threads();
-  if (t >= constructing_.size()) constructing_.resize(t + 1, core::kNoVm);
+  if (t >= constructing_.size()) {
+    constructing_.resize(t + 1, core::kNoVm);
+    destroying_.resize(t + 1, core::kNoVm);
+  }
   auto owner = [&](core::AllocId id) {
     const ShadowModel::Object* o = shadow().Find(id);
     return o != nullptr && o->state != ShadowModel::State::kUnknown ? o->vm : core::kNoVm;
@@ -74,6 +80,20 @@ void WrongVmOracle::Judge(const TraceEntry& e, size_t index) {
                          AllocName(ev.other) + " of " + VmName(b) + " (not through a proxy)");
       return;
     }
+    case core::EventKind::kVmDestroyBegin:
+      destroying_[t] = ev.vm;
+      return;
+    case core::EventKind::kVmDestroyEnd:
+      destroying_[t] = core::kNoVm;
+      return;
+    case core::EventKind::kFinalize:
+      // DESIGN §3: destroying a VM finalizes and frees its heap with current = that VM.
+      if (destroying_[t] == ev.vm && ev.current_vm != core::kNoVm && ev.current_vm != ev.vm) {
+        report(ev.obj, "allocation " + AllocName(ev.obj) + " of " + VmName(ev.vm) +
+                           " finalized by its VM's destruction while the thread's current VM is " +
+                           VmName(ev.current_vm));
+      }
+      return;
     default:
       return;
   }

@@ -13,7 +13,10 @@ namespace gcs {
 //    constructor allocated through a stale current VM: PocketPy #315);
 //  * a TypeRegister in V of an object another VM owns;
 //  * an Alloc whose type object belongs to another VM than the new object;
-//  * an EdgeSet, or a registry entry's held value, crossing VMs.
+//  * an EdgeSet, or a registry entry's held value, crossing VMs;
+//  * a Finalize of V's object during V's destruction (between the thread's VmDestroyBegin(V)
+//    and VmDestroyEnd(V)) while the thread's current VM is not V: the spec destroys a VM with
+//    current = that VM.
 // Works from reported events alone.
 class WrongVmOracle final : public ShadowOracle {
  public:
@@ -24,11 +27,15 @@ class WrongVmOracle final : public ShadowOracle {
   EntryInterest Interest() const override;
 
  protected:
-  void OnBegin() override { constructing_.clear(); }
+  void OnBegin() override {
+    constructing_.clear();
+    destroying_.clear();
+  }
   void Judge(const TraceEntry& entry, size_t index) override;
 
  private:
   std::vector<core::VmIndex> constructing_;  // by trace thread: the VM it is constructing
+  std::vector<core::VmIndex> destroying_;    // by trace thread: the VM it is destroying
 };
 
 }  // namespace gcs

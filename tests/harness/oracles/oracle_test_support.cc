@@ -65,6 +65,12 @@ VarId TraceBuilder::Var(const std::string& name) const {
   return v.value_or(kNoVar);
 }
 
+TraceBuilder& TraceBuilder::Current(core::VmIndex vm) {
+  EXPECT_TRUE(!trace_.entries.empty() && trace_.entries.back().kind == TraceEntry::Kind::kEvent);
+  if (!trace_.entries.empty()) trace_.entries.back().event.current_vm = vm;
+  return *this;
+}
+
 TraceBuilder& TraceBuilder::Begin(uint32_t thread, uint32_t step) {
   TraceEntry e;
   e.kind = TraceEntry::Kind::kStepBegin;

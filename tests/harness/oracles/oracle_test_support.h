@@ -67,6 +67,8 @@ class TraceBuilder {
   TraceBuilder& Ev(uint32_t thread, core::EventKind kind, core::VmIndex vm, core::AllocId obj,
                    core::AllocId other = core::kNoAlloc, int64_t value = 0, int64_t aux = 0,
                    const char* site = "test.site");
+  // Sets the acting thread's current VM on the last event added.
+  TraceBuilder& Current(core::VmIndex vm);
   // Shorthands for the commonest events.
   TraceBuilder& Alloc(uint32_t thread, core::AllocId id, core::VmIndex vm = 0,
                       core::ObjectKind kind = core::ObjectKind::kPlain,

@@ -35,6 +35,27 @@ TEST(WrongVmOracleTest, AVmsConstructorAllocatingInAnotherVmFires) {
   EXPECT_TRUE(Judged(Construct(3, kT2)).empty()) << "another thread allocating meanwhile";
 }
 
+TEST(WrongVmOracleTest, AFinalizerRunOutsideItsObjectsVmFires) {
+  // t1 destroys vm3, whose heap holds #1: its finalizer must run with current = vm3.
+  auto build = [](core::VmIndex current) {
+    TraceBuilder t(OracleTestScenario());
+    t.Begin(kT1, 16).Ev(kT1, K::kVmCreateBegin, 3, 0, 0, 0, 0, "vm.construct");
+    t.Ev(kT1, K::kVmCreateEnd, 3, 0, 0, 0, 0, "vm.construct").Alloc(kT1, 1, 3).Current(3);
+    t.Ev(kT1, K::kVmDestroyBegin, 3, 0, 0, 0, 0, "vm.destroy");
+    t.Ev(kT1, K::kFinalize, 3, 1, 0, 0, 0, "vm.destroy").Current(current);
+    t.Free(kT1, 1, 3, "vm.destroy").Ev(kT1, K::kVmDestroyEnd, 3, 0, 0, 1).End(kT1, 16);
+    return t;
+  };
+  EXPECT_TRUE(Judged(build(3)).empty());
+  const auto v = Judged(build(0));
+  ASSERT_EQ(v.size(), 1u);
+  EXPECT_EQ(v[0].Signature(), "wrong-vm/yield/step/vm.destroy");
+  EXPECT_NE(v[0].message.find(
+                "#1 of vm3 finalized by its VM's destruction while the thread's current VM is vm0"),
+            std::string::npos)
+      << v[0].message;
+}
+
 TEST(WrongVmOracleTest, ATypeOrATypeTableEntryFromAnotherVmFires) {
   TraceBuilder t(OracleTestScenario());
   t.Alloc(kTeardown, 1, 0, ObjectKind::kType);
