@@ -330,20 +330,28 @@ void PrintBench(const ZooBenchReport& report, const std::string& strategy) {
 void PrintSpread(const std::vector<ZooBenchReport>& reports, const std::string& strategy) {
   std::vector<TableRow> table;
   for (size_t f = 0; f < reports[0].faults.size(); ++f) {
-    std::string iterations, speedups;
+    // Each run judges its own row (the free loop's misses can move it): the scenario column
+    // names one scenario when every run judged it, else each run's in order.
+    std::string scenarios, iterations, speedups;
+    bool one_scenario = true;
     size_t held = 0;
     for (const ZooBenchReport& report : reports) {
       const ZooBenchFault& fault = report.faults[f];
       const ZooBenchRow& row = report.rows[fault.judged];
+      one_scenario =
+          one_scenario && row.scenario == reports[0].rows[reports[0].faults[f].judged].scenario;
+      scenarios += (scenarios.empty() ? "" : " / ") + Short(row.scenario);
       iterations += (iterations.empty() ? "" : " / ") + MedianIterations(row.search);
       speedups += (speedups.empty() ? "" : " / ") + Speedup(row);
       held += fault.ok() ? 1 : 0;
     }
     const ZooBenchFault& first = reports[0].faults[f];
-    table.push_back({first.fault, Short(reports[0].rows[first.judged].scenario), iterations,
-                     speedups, std::to_string(held) + "/" + std::to_string(reports.size())});
+    table.push_back(
+        {first.fault, one_scenario ? Short(reports[0].rows[first.judged].scenario) : scenarios,
+         iterations, speedups, std::to_string(held) + "/" + std::to_string(reports.size())});
   }
-  std::printf("spread over %zu runs (the judged scenario of each fault):\n%s", reports.size(),
+  std::printf("spread over %zu runs (each run's judged scenario of each fault):\n%s",
+              reports.size(),
               FormatTable({"fault", "scenario", StrategyName(strategy) + " median iters per run",
                            "speedup per run", "runs ok"},
                           table, false)

@@ -417,7 +417,8 @@ TEST_F(CliTest, ZooBenchRunsRepeatWithFreshSeedsAndShowTheSpread) {
   EXPECT_NE(r.out.find("run 2 of 2: searches 4..6\n"), std::string::npos) << r.out;
   EXPECT_TRUE(std::regex_search(
       r.out,
-      std::regex("\nspread over 2 runs [^\n]*\n.*\nvm-switch-stale-current +vm-switch-[a-z-]+ "
+      std::regex("\nspread over 2 runs [^\n]*\n.*\nvm-switch-stale-current +"
+                 "vm-switch-[a-z-]+( / vm-switch-[a-z-]+)? "  // each run's judged scenario
                  "+[0-9.]+ / [0-9.]+ +[^\n]+ / [^\n]+ +[0-2]/2\n")))
       << r.out;
   std::ifstream in(Path("bench.json"));
