@@ -49,6 +49,14 @@ void WrongVmOracle::Judge(const TraceEntry& e, size_t index) {
       constructing_[t] = core::kNoVm;
       return;
     case core::EventKind::kAlloc: {
+      if (shadow().ValidVm(ev.vm) && (shadow().vm(ev.vm).destroyed ||
+                                      (shadow().vm(ev.vm).destroying && destroying_[t] != ev.vm))) {
+        // A destroyed VM has no heap: nothing may be made in it once its destruction began
+        // (a VM published before its construction finished can be destroyed under it).
+        report(ev.obj, "allocation " + AllocName(ev.obj) + " made in " + VmName(ev.vm) +
+                           " after its destruction began");
+        return;
+      }
       const core::VmIndex building = constructing_[t];
       if (building != core::kNoVm && ev.vm != building) {
         report(ev.obj, "allocation " + AllocName(ev.obj) + " made while constructing " +

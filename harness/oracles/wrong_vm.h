@@ -13,6 +13,7 @@ namespace gcs {
 //    constructor allocated through a stale current VM: PocketPy #315);
 //  * a TypeRegister in V of an object another VM owns;
 //  * an Alloc whose type object belongs to another VM than the new object;
+//  * an Alloc in V once V's destruction began (by another thread) or ended: it has no heap;
 //  * an EdgeSet, or a registry entry's held value, crossing VMs;
 //  * a Finalize of V's object during V's destruction (between the thread's VmDestroyBegin(V)
 //    and VmDestroyEnd(V)) while the thread's current VM is not V: the spec destroys a VM with

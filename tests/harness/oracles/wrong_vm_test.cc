@@ -56,6 +56,26 @@ TEST(WrongVmOracleTest, AFinalizerRunOutsideItsObjectsVmFires) {
       << v[0].message;
 }
 
+TEST(WrongVmOracleTest, AnAllocationInAVmWhoseDestructionBeganFires) {
+  // t1 destroys vm3; t2 allocates #2 in it before the destruction began, or after it.
+  auto build = [](bool after) {
+    TraceBuilder t(OracleTestScenario());
+    t.Begin(kT1, 16).Ev(kT1, K::kVmCreateBegin, 3, 0, 0, 0, 0, "vm.construct");
+    t.Ev(kT1, K::kVmCreateEnd, 3, 0, 0, 0, 0, "vm.construct");
+    if (!after) t.Alloc(kT2, 2, 3);
+    t.Ev(kT1, K::kVmDestroyBegin, 3, 0, 0, 0, 0, "vm.destroy");
+    if (after) t.Alloc(kT2, 2, 3);
+    t.Ev(kT1, K::kVmDestroyEnd, 3, 0, 0, 1).End(kT1, 16);
+    return t;
+  };
+  EXPECT_TRUE(Judged(build(false)).empty());
+  const auto v = Judged(build(true));
+  ASSERT_EQ(v.size(), 1u);
+  EXPECT_EQ(v[0].obj, 2u);
+  EXPECT_NE(v[0].message.find("#2 made in vm3 after its destruction began"), std::string::npos)
+      << v[0].message;
+}
+
 TEST(WrongVmOracleTest, ATypeOrATypeTableEntryFromAnotherVmFires) {
   TraceBuilder t(OracleTestScenario());
   t.Alloc(kTeardown, 1, 0, ObjectKind::kType);
