@@ -39,7 +39,7 @@ TEST(EngineThreadingTest, FibersAndOsThreadsGiveTheSameExecution) {
   options.supported_ops = fiber_target.SupportedOps();
   size_t violations = 0;
   size_t decisions = 0;
-  for (uint64_t seed = 1; seed <= 25; ++seed) {
+  for (uint64_t seed = 1; seed <= 40; ++seed) {
     const Scenario scenario = GenerateScenario(seed, options);
     for (const char* spec : {"random", "pct", "dfs"}) {
       for (const std::vector<std::string>& faults : fault_sets) {
