@@ -21,6 +21,9 @@ namespace gcs {
 //    it) and the threads that were inside a step when it happened (and the freeing thread): it
 //    is excused once those threads have begun closing those VMs, each before its step ends, and
 //    reported once all of them have ended the step they were in.
+// Also an export entry dropped while a live proxy in its destination (not released, not
+// invalidated) still uses it, its owner and destination not closing: the spec drops an entry
+// only for its last proxy's release or a close (held back like a closing VM's free).
 // Also a use of a live proxy — not released, not invalidated, its owner not closed — that the
 // target answers with dangling-proxy: what it reaches was let go while it still reached it.
 // Needs a full event stream: without every edge and handle the model cannot claim reachability.
@@ -45,12 +48,15 @@ class PrematureCollectionOracle final : public ShadowOracle {
     // crossed off.
     std::vector<std::vector<core::VmIndex>> excuses;
     std::vector<uint32_t> closers;  // the trace threads that may still close one
+    bool export_drop = false;       // an export drop's, not a free's
   };
   // The sets of VMs whose proxies are all that reach `obj` (see Excuses in the .cc).
   static std::vector<std::vector<core::VmIndex>> Excuses(ShadowModel& model, core::AllocId obj);
   // `thread` ended the step it was in: it can excuse nothing more; a free no thread can excuse
   // any more is reported. UINT32_MAX: the execution is over, every held-back free is reported.
   void StepOver(uint32_t thread);
+  // An export entry dropped while a live proxy in its destination still uses it.
+  void UnpredictedExportDrop(const TraceEntry& e, size_t index);
   // A use of a live proxy answered dangling-proxy: its target was let go while it reached it.
   void DanglingLiveProxy(const TraceEntry& e, size_t index);
 

@@ -26,6 +26,7 @@ void ResetObject(ShadowModel::Object& o) {
   o.proxy_owner = core::kNoVm;
   o.type = core::kNoAlloc;
   o.proxy_target = core::kNoAlloc;
+  o.proxy_export = 0;
   o.bindings = o.stranded = o.holds = o.pool = o.registry_held = o.export_entries = o.table_refs =
       o.type_users = 0;
   o.out.clear();  // clear, not shrink: the next execution reuses the capacity
@@ -384,6 +385,7 @@ void ShadowModel::ApplyProxy(const core::Event& ev, size_t index) {
       Object& p = Obj(ev.other);
       p.proxy_target = ev.obj;
       p.proxy_owner = ev.vm;
+      p.proxy_export = ev.aux;
       p.proxy_active = p.alive();
       Obj(ev.obj).proxies.push_back(ev.other);
       const ExportKey key{ev.vm, ev.value, ev.aux};

@@ -84,6 +84,7 @@ class ShadowModel {
     core::VmIndex proxy_owner = core::kNoVm;
     core::AllocId type = core::kNoAlloc;
     core::AllocId proxy_target = core::kNoAlloc;
+    int64_t proxy_export = 0;  // proxy: the export id (in proxy_owner's table for vm) it uses
     int32_t bindings = 0;
     int32_t stranded = 0;  // references whose release the target refused (its VM was closing)
     int32_t holds = 0;

@@ -226,6 +226,36 @@ TEST(PrematureCollectionOracleTest, TwoClosingVmsWhoseProxiesTogetherReachItExcu
   EXPECT_EQ(v[0].obj, 2u);
 }
 
+TEST(PrematureCollectionOracleTest, AnExportDroppedWhileItsProxyIsLiveIsPremature) {
+  // main exports b = #2 to w1 (p = #3, bound). Main's export entry for w1 goes at t1's step 16:
+  // after p's release (fine), while p is live (premature, though b itself stays alive: a binding
+  // holds it), or while t1 terminates w1 (fine).
+  enum class Before { kRelease, kNothing, kTerminate };
+  auto build = [](Before before) {
+    TraceBuilder t = Bound();
+    t.Begin(kT1, 8).Ev(kT1, K::kIncref, 0, 2, 0, 2).Export(kT1, 2, 3, 0, 1, 1).End(kT1, 8, "p", 3);
+    if (before == Before::kRelease) {
+      t.Begin(kW1, 1).Ev(kW1, K::kProxyRelease, 1, 3, 0, 0, 1, "proxy.release").End(kW1, 1);
+    }
+    t.Begin(kT1, 16).Ev(kT1, K::kExportDrop, 0, 2, 0, 1, 1, "mailbox.deliver");
+    t.Ev(kT1, K::kDecref, 0, 2, 0, 1, 0, "mailbox.deliver");
+    if (before == Before::kTerminate) {
+      t.Ev(kT1, K::kTerminate, 1, 0).Ev(kT1, K::kVmDestroyBegin, 1, 0);
+      t.Free(kT1, 3, 1, "vm.destroy").Ev(kT1, K::kVmDestroyEnd, 1, 0, 0, 1);
+    }
+    t.End(kT1, 16);
+    return t;
+  };
+  EXPECT_TRUE(Judged(build(Before::kRelease)).empty());
+  EXPECT_TRUE(Judged(build(Before::kTerminate)).empty());
+  const auto v = Judged(build(Before::kNothing));
+  ASSERT_EQ(v.size(), 1u);
+  EXPECT_EQ(v[0].Signature(), "premature-collection/yield/step/mailbox.deliver");
+  EXPECT_NE(v[0].message.find("vm0 dropped its export of #2 to vm1 while proxy #3 there"),
+            std::string::npos)
+      << v[0].message;
+}
+
 TEST(PrematureCollectionOracleTest, TheCollectorFreeingAnUnreachableCycleIsFine) {
   TraceBuilder t = Bound();
   t.Edge(kT1, 1, 0, 2).Edge(kT1, 2, 0, 1);
