@@ -108,6 +108,17 @@ VarId Generation::EmitNew(uint32_t t, ObjType type) {
   return step.as;
 }
 
+VarId Generation::BindHandleLike(uint32_t t, const VarModel& from) {
+  const VarId as = BindTarget(BindKind::kHandle, t, from.proxy, from.proxy ? "p" : "o");
+  VarModel& v = vars_[as];
+  v.vm = from.vm;
+  v.proxy = from.proxy;
+  v.owner_vm = from.owner_vm;
+  v.live = true;
+  model_[t].recent = as;
+  return as;
+}
+
 VarId Generation::EmitClone(uint32_t t, VarId x) {
   if (x == kNoVar || vars_[x].sealed || !Usable(Op::kClone) || !Room(t)) return kNoVar;
   Step step;
@@ -115,13 +126,7 @@ VarId Generation::EmitClone(uint32_t t, VarId x) {
   step.obj = x;
   vars_[x].aliased = true;
   const VarModel from = vars_[x];
-  step.as = BindTarget(BindKind::kHandle, t, from.proxy, from.proxy ? "p" : "o");
-  VarModel& v = vars_[step.as];
-  v.vm = from.vm;
-  v.proxy = from.proxy;
-  v.owner_vm = from.owner_vm;
-  v.live = true;
-  model_[t].recent = step.as;
+  step.as = BindHandleLike(t, from);
   Emit(t, step);
   return step.as;
 }
@@ -172,13 +177,7 @@ VarId Generation::EmitUpgrade(uint32_t t, VarId w) {
   step.op = Op::kUpgrade;
   step.weak = w;
   const VarModel from = vars_[w];
-  step.as = BindTarget(BindKind::kHandle, t, from.proxy, from.proxy ? "p" : "o");
-  VarModel& v = vars_[step.as];
-  v.vm = from.vm;
-  v.proxy = from.proxy;
-  v.owner_vm = from.owner_vm;
-  v.live = true;
-  model_[t].recent = step.as;
+  step.as = BindHandleLike(t, from);
   Emit(t, step);
   return step.as;
 }

@@ -143,6 +143,8 @@ class Generation {
   // returns false / kNoVar) if the op is not usable or the thread is full.
   bool Emit(uint32_t t, const Step& step);
   VarId EmitNew(uint32_t t, ObjType type);
+  // Binds a live handle variable of `t` to what `from` refers to (a clone, an upgrade).
+  VarId BindHandleLike(uint32_t t, const VarModel& from);
   VarId EmitClone(uint32_t t, VarId x);
   bool EmitDrop(uint32_t t, VarId x);
   bool EmitSet(uint32_t t, VarId obj, int8_t field, VarId to);

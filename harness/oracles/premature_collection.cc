@@ -80,17 +80,9 @@ void PrematureCollectionOracle::Judge(const TraceEntry& e, size_t index) {
     Report(ViolationKind::kPrematureCollection, e.thread, ev.site, ev.obj, index, message);
     return;
   }
-  const Attribution where = model.Where(e.thread);
   HeldBack h;
-  h.violation.kind = ViolationKind::kPrematureCollection;
-  h.violation.message = message;
-  h.violation.thread = where.thread;
-  h.violation.step = where.step;
-  h.violation.op = std::string(where.op);
-  h.violation.phase = std::string(where.phase);
-  h.violation.site = ev.site;
-  h.violation.obj = ev.obj;
-  h.violation.trace_index = index;
+  h.violation =
+      Attributed(ViolationKind::kPrematureCollection, e.thread, ev.site, ev.obj, index, message);
   h.excuses = std::move(excuses);
   h.closers.push_back(e.thread);
   for (uint32_t t = 0; t < model.num_threads(); ++t) {
@@ -125,20 +117,12 @@ void PrematureCollectionOracle::UnpredictedExportDrop(const TraceEntry& e, size_
     }
   }
   if (user == core::kNoAlloc) return;
-  const Attribution where = model.Where(e.thread);
   HeldBack h;
-  h.violation.kind = ViolationKind::kPrematureCollection;
-  h.violation.message = "vm" + std::to_string(owner) + " dropped its export of " +
-                        AllocName(ev.obj) + " to vm" + std::to_string(dest) + " while proxy " +
-                        AllocName(user) + " there still uses it (not released, not invalidated) @" +
-                        ev.site;
-  h.violation.thread = where.thread;
-  h.violation.step = where.step;
-  h.violation.op = std::string(where.op);
-  h.violation.phase = std::string(where.phase);
-  h.violation.site = ev.site;
-  h.violation.obj = ev.obj;
-  h.violation.trace_index = index;
+  h.violation =
+      Attributed(ViolationKind::kPrematureCollection, e.thread, ev.site, ev.obj, index,
+                 "vm" + std::to_string(owner) + " dropped its export of " + AllocName(ev.obj) +
+                     " to vm" + std::to_string(dest) + " while proxy " + AllocName(user) +
+                     " there still uses it (not released, not invalidated) @" + ev.site);
   h.excuses = {{owner}, {dest}};
   h.closers.push_back(e.thread);
   h.export_drop = true;

@@ -36,8 +36,8 @@ void ShadowOracle::AfterTeardown(Target& target, const Execution& execution) {
   Finish(target, execution);
 }
 
-bool ShadowOracle::Report(ViolationKind kind, uint32_t thread, const char* site, core::AllocId obj,
-                          size_t index, std::string message) {
+Violation ShadowOracle::Attributed(ViolationKind kind, uint32_t thread, const char* site,
+                                   core::AllocId obj, size_t index, std::string message) const {
   const Attribution where = shadow_->Where(thread);
   Violation v;
   v.kind = kind;
@@ -49,7 +49,12 @@ bool ShadowOracle::Report(ViolationKind kind, uint32_t thread, const char* site,
   v.site = site != nullptr ? site : "";
   v.obj = obj;
   v.trace_index = index;
-  return Report(std::move(v));
+  return v;
+}
+
+bool ShadowOracle::Report(ViolationKind kind, uint32_t thread, const char* site, core::AllocId obj,
+                          size_t index, std::string message) {
+  return Report(Attributed(kind, thread, site, obj, index, std::move(message)));
 }
 
 bool ShadowOracle::Report(Violation v) {

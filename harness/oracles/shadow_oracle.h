@@ -37,6 +37,10 @@ class ShadowOracle : public Oracle {
     (void)execution;
   }
 
+  // A violation attributed to the step or phase of trace thread `thread`, not yet recorded (for
+  // one held back); `site` is the exposing event's.
+  Violation Attributed(ViolationKind kind, uint32_t thread, const char* site, core::AllocId obj,
+                       size_t index, std::string message) const;
   // Records a violation attributed to the step or phase of trace thread `thread`; `site` is the
   // exposing event's. Returns false (and records nothing) if `obj` was reported already.
   bool Report(ViolationKind kind, uint32_t thread, const char* site, core::AllocId obj,
