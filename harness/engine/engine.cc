@@ -223,6 +223,7 @@ void Engine::RunStep(Context& ctx, uint32_t thread, uint32_t index) {
   }
 
   if (step.op == Op::kSwitchVm && result.ok()) ctx.vm_exists[static_cast<size_t>(step.vm)] = true;
+  if (step.op == Op::kYield && !ctx.options->free_mode) controller_.Yielded();
   TraceEntry end;
   end.kind = TraceEntry::Kind::kStepEnd;
   end.thread = thread;

@@ -173,11 +173,12 @@ class ParamValues {
 std::unique_ptr<Strategy> Construct(StrategyId id, const ParamValues& v) {
   switch (id) {
     case StrategyId::kPct:
-      return std::make_unique<PctStrategy>(static_cast<uint32_t>(v.Get("depth")), v.Get("steps"));
+      return std::make_unique<PctStrategy>(static_cast<uint32_t>(v.Get("depth")), v.Get("steps"),
+                                           v.Get("yields") != 0);
     case StrategyId::kPortfolio:
-      return std::make_unique<PortfolioStrategy>(static_cast<uint32_t>(v.Get("max-depth")),
-                                                 static_cast<uint32_t>(v.Get("random")),
-                                                 v.Get("steps"));
+      return std::make_unique<PortfolioStrategy>(
+          static_cast<uint32_t>(v.Get("max-depth")), static_cast<uint32_t>(v.Get("random")),
+          v.Get("steps"), static_cast<uint32_t>(v.Get("yields")));
     case StrategyId::kRandom:
       return std::make_unique<RandomStrategy>();
     case StrategyId::kRoundRobin:

@@ -54,6 +54,12 @@ class Strategy {
   // schedule, so strategies that estimate a program's length (pct's k) measure it here.
   virtual void OnExecutionPoints(uint64_t points) { (void)points; }
 
+  // The running thread `thread` has just run a yield op: the program offers to let the others
+  // run there. Before the next choice point. A hint, not a decision (nothing is recorded): pct
+  // demotes the thread below every other, as shuttle's PCT does at yield_now; the others ignore
+  // it.
+  virtual void OnYield(ThreadIndex thread) { (void)thread; }
+
   // After each execution. False when there is nothing left to explore (dfs exhausted, replay
   // done); random strategies never run out.
   virtual bool EndExecution() { return true; }
