@@ -20,9 +20,10 @@ PctStrategy::PctStrategy(uint32_t depth, uint64_t initial_steps, bool yields)
 }
 
 std::string PctStrategy::Spec() const {
-  // yields=0 is the default and goes unsaid, so specs recorded before the parameter read the same.
+  // yields at its default goes unsaid, so specs recorded before the parameter read the same.
+  const bool said = yields_ != (StrategyParamDefault("pct", "yields") != 0);
   return "pct:depth=" + std::to_string(depth_) + ",steps=" + std::to_string(step_estimate_) +
-         (yields_ ? ",yields=1" : "");
+         (said ? ",yields=" + std::string(yields_ ? "1" : "0") : "");
 }
 
 void PctStrategy::BeginExecution(uint64_t seed, uint32_t num_threads) {

@@ -28,8 +28,10 @@ PortfolioStrategy::PortfolioStrategy(uint32_t max_depth, uint32_t random_percent
 std::string PortfolioStrategy::Spec() const {
   return "portfolio:max-depth=" + std::to_string(max_depth_) +
          ",random=" + std::to_string(random_percent_) + ",steps=" + std::to_string(step_estimate_) +
-         // The default (50) goes unsaid, so the specs recorded before the parameter read the same.
-         (yields_percent_ == 50 ? "" : ",yields=" + std::to_string(yields_percent_));
+         // At its default, yields goes unsaid, as in pct's spec.
+         (yields_percent_ == StrategyParamDefault("portfolio", "yields")
+              ? ""
+              : ",yields=" + std::to_string(yields_percent_));
 }
 
 void PortfolioStrategy::BeginExecution(uint64_t seed, uint32_t num_threads) {

@@ -198,6 +198,17 @@ std::span<const StrategyInfo> ListStrategies() {
   return kStrategyInfos;
 }
 
+uint64_t StrategyParamDefault(std::string_view strategy, std::string_view key) {
+  for (const StrategyInfo& info : ListStrategies()) {
+    if (info.name != strategy) continue;
+    for (const StrategyParamInfo& p : info.params) {
+      if (p.key == key) return p.default_value;
+    }
+  }
+  GCS_CHECK_MSG(false, "StrategyParamDefault of a parameter strategies.def does not declare");
+  return 0;
+}
+
 Expected<std::unique_ptr<Strategy>> MakeStrategy(std::string_view spec) {
   const size_t colon = spec.find(':');
   const std::string_view name = spec.substr(0, colon);

@@ -83,6 +83,9 @@ struct StrategyInfo {
 // Every strategy, in strategies.def order.
 std::span<const StrategyInfo> ListStrategies();
 
+// A parameter's default, from strategies.def (GCS_CHECK: the strategy has the parameter).
+uint64_t StrategyParamDefault(std::string_view strategy, std::string_view key);
+
 // "name" or "name:key=value,key=value" -> a fresh strategy. Unset parameters take their default
 // from strategies.def. Errors are InputError{"<flag>", "--strategy", ...}.
 Expected<std::unique_ptr<Strategy>> MakeStrategy(std::string_view spec);
