@@ -7,6 +7,7 @@
 #include <limits>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -53,75 +54,59 @@ struct Leaf {
   static void Describe(std::string&, int) {}
 };
 
-struct Str : Leaf {
-  static constexpr std::string_view kType = "string";
-  static Json Encode(const std::string& v) { return v; }
-  static void Decode(const Reader& r, const Json& o, std::string_view k, const std::string& p,
-                     std::string& out) {
-    const Json& v = r.At(o, k, p);
-    if (!v.is_string()) r.Fail(Reader::Path(p, k), "expected a string");
-    out = v.get<std::string>();
+// "" if `v` reads as a T, else why not.
+template <class T>
+std::string_view ScalarProblem(const Json& v) {
+  if constexpr (std::is_same_v<T, std::string>) {
+    return v.is_string() ? "" : "expected a string";
+  } else if constexpr (std::is_same_v<T, bool>) {
+    return v.is_boolean() ? "" : "expected true or false";
+  } else if constexpr (std::is_same_v<T, double>) {
+    return v.is_number() ? "" : "expected a number";
+  } else if constexpr (std::is_unsigned_v<T>) {
+    if (!v.is_number_unsigned()) return "expected an unsigned integer";
+    return v.get<uint64_t>() > std::numeric_limits<T>::max() ? "out of range" : "";
+  } else {
+    static_assert(std::is_same_v<T, int64_t>);
+    if (!v.is_number_integer()) return "expected an integer";
+    const bool too_big =
+        v.is_number_unsigned() &&
+        v.get<uint64_t>() > static_cast<uint64_t>(std::numeric_limits<int64_t>::max());
+    return too_big ? "out of range" : "";
   }
-};
+}
 
-struct Bool : Leaf {
-  static constexpr std::string_view kType = "bool";
-  static Json Encode(bool v) { return v; }
+// A JSON scalar read as T.
+template <class T>
+struct Scalar : Leaf {
+  static Json Encode(const T& v) { return v; }
   static void Decode(const Reader& r, const Json& o, std::string_view k, const std::string& p,
-                     bool& out) {
+                     T& out) {
     const Json& v = r.At(o, k, p);
-    if (!v.is_boolean()) r.Fail(Reader::Path(p, k), "expected true or false");
-    out = v.get<bool>();
-  }
-};
-
-struct U64 : Leaf {
-  static constexpr std::string_view kType = "u64";
-  static Json Encode(uint64_t v) { return v; }
-  static void Decode(const Reader& r, const Json& o, std::string_view k, const std::string& p,
-                     uint64_t& out) {
-    const Json& v = r.At(o, k, p);
-    if (!v.is_number_unsigned()) r.Fail(Reader::Path(p, k), "expected an unsigned integer");
-    out = v.get<uint64_t>();
-  }
-};
-
-struct U32 : Leaf {
-  static constexpr std::string_view kType = "u32";
-  static Json Encode(uint32_t v) { return v; }
-  static void Decode(const Reader& r, const Json& o, std::string_view k, const std::string& p,
-                     uint32_t& out) {
-    uint64_t v = 0;
-    U64::Decode(r, o, k, p, v);
-    if (v > std::numeric_limits<uint32_t>::max()) r.Fail(Reader::Path(p, k), "out of range");
-    out = static_cast<uint32_t>(v);
-  }
-};
-
-struct I64 : Leaf {
-  static constexpr std::string_view kType = "i64";
-  static Json Encode(int64_t v) { return v; }
-  static void Decode(const Reader& r, const Json& o, std::string_view k, const std::string& p,
-                     int64_t& out) {
-    const Json& v = r.At(o, k, p);
-    if (!v.is_number_integer()) r.Fail(Reader::Path(p, k), "expected an integer");
-    if (v.is_number_unsigned() &&
-        v.get<uint64_t>() > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) {
-      r.Fail(Reader::Path(p, k), "out of range");
+    if (const std::string_view problem = ScalarProblem<T>(v); !problem.empty()) {
+      r.Fail(Reader::Path(p, k), std::string(problem));
     }
-    out = v.get<int64_t>();
+    out = v.get<T>();
   }
 };
 
-struct Number : Leaf {
+struct Str : Scalar<std::string> {
+  static constexpr std::string_view kType = "string";
+};
+struct Bool : Scalar<bool> {
+  static constexpr std::string_view kType = "bool";
+};
+struct U64 : Scalar<uint64_t> {
+  static constexpr std::string_view kType = "u64";
+};
+struct U32 : Scalar<uint32_t> {
+  static constexpr std::string_view kType = "u32";
+};
+struct I64 : Scalar<int64_t> {
+  static constexpr std::string_view kType = "i64";
+};
+struct Number : Scalar<double> {
   static constexpr std::string_view kType = "number";
-  static Json Encode(double v) { return v; }
-  static void Decode(const Reader& r, const Json& o, std::string_view k, const std::string& p,
-                     double& out) {
-    const Json& v = r.At(o, k, p);
-    if (!v.is_number()) r.Fail(Reader::Path(p, k), "expected a number");
-    out = v.get<double>();
-  }
 };
 
 // Calls `f(item, item_path)` for each item of the array at `key`, in order.
