@@ -2,7 +2,6 @@
 #include "harness/runner/repro.h"
 
 #include <algorithm>
-#include <array>
 #include <optional>
 #include <utility>
 
@@ -17,14 +16,26 @@ namespace gcs {
 
 using Json = nlohmann::ordered_json;
 
+namespace {
+
+Json VerdictToJson(const Violation& v) {
+  Json j;
+#define GCS_REPRO_FIELD(key, encoding, Read, Pass, doc)
+#define GCS_REPRO_VERDICT_FIELD(key, encoding, Read, doc) j[key] = encoding;
+#include "harness/runner/repro_fields.def"
+#undef GCS_REPRO_FIELD
+#undef GCS_REPRO_VERDICT_FIELD
+  return j;
+}
+
+}  // namespace
+
+// The verdict compares as the repro keeps it: its repro_fields.def keys.
 bool Repro::operator==(const Repro& o) const {
-  const auto verdict_fields = [](const Violation& v) {
-    return std::tie(v.kind, v.message, v.thread, v.step, v.op, v.phase, v.site);
-  };
   return scenario == o.scenario && target == o.target && faults == o.faults &&
          strategy == o.strategy && seed == o.seed && iteration == o.iteration &&
          free_mode == o.free_mode && yield_per_mille == o.yield_per_mille &&
-         schedule == o.schedule && verdict_fields(verdict) == verdict_fields(o.verdict);
+         schedule == o.schedule && VerdictToJson(verdict) == VerdictToJson(o.verdict);
 }
 
 Repro MakeRepro(const Scenario& scenario, const RunConfig& config, const Failure& failure) {
@@ -46,31 +57,17 @@ Repro MakeRepro(const Scenario& scenario, const RunConfig& config, const Failure
 
 namespace {
 
+constexpr std::string_view kScenarioKey = "scenario";
+
 // Everything but the scenario, in file order.
 Json HeadToJson(const Repro& r) {
   Json j;
-  j["format"] = kReproFormat;
-  j["gcstress_repro"] = 1;
-  Json v;
-  v["kind"] = std::string(ViolationName(r.verdict.kind));
-  v["signature"] = r.verdict.Signature();
-  v["message"] = r.verdict.message;
-  v["thread"] = r.verdict.thread;
-  v["step"] = r.verdict.step;
-  v["op"] = r.verdict.op;
-  v["phase"] = r.verdict.phase;
-  v["site"] = r.verdict.site;
-  j["verdict"] = std::move(v);
-  j["target"] = r.target;
-  j["faults"] = Json::array();
-  for (const std::string& f : r.faults)
-    j["faults"].push_back(f);
-  j["strategy"] = r.strategy;
-  j["seed"] = r.seed;
-  j["iteration"] = r.iteration;
-  j["free_mode"] = r.free_mode;
-  j["yield_per_mille"] = r.yield_per_mille;
-  j["schedule"] = sched::FormatSchedule(r.schedule);
+#define GCS_REPRO_FIELD(key, encoding, Read, Pass, doc) \
+  if (std::string_view(key) != kScenarioKey) j[key] = encoding;
+#define GCS_REPRO_VERDICT_FIELD(key, encoding, Read, doc)
+#include "harness/runner/repro_fields.def"
+#undef GCS_REPRO_FIELD
+#undef GCS_REPRO_VERDICT_FIELD
   return j;
 }
 
@@ -82,14 +79,36 @@ std::string Dump(const Json& j, int indent) {
 
 Json ReproToJson(const Repro& r) {
   Json j = HeadToJson(r);
-  j["scenario"] = ScenarioToJson(r.scenario);
+  j[std::string(kScenarioKey)] = ScenarioToJson(r.scenario);
   return j;
+}
+
+std::string ReproSchemaText() {
+  std::string out = "repro.json, format " + std::to_string(kReproFormat) +
+                    ": one JSON object, keys in this order (all required, no others)\n";
+  const auto line = [&](int indent, std::string_view key, std::string_view doc) {
+    std::string text = std::string(indent, ' ') + "\"" + std::string(key) + "\"";
+    text.resize(std::max<size_t>(text.size() + 1, 24), ' ');
+    out += text + std::string(doc) + "\n";
+  };
+#define GCS_REPRO_FIELD(key, encoding, Read, Pass, doc) line(2, key, doc);
+#define GCS_REPRO_VERDICT_FIELD(key, encoding, Read, doc)
+#include "harness/runner/repro_fields.def"
+#undef GCS_REPRO_FIELD
+#undef GCS_REPRO_VERDICT_FIELD
+  out += "  \"verdict\" is an object:\n";
+#define GCS_REPRO_FIELD(key, encoding, Read, Pass, doc)
+#define GCS_REPRO_VERDICT_FIELD(key, encoding, Read, doc) line(4, key, doc);
+#include "harness/runner/repro_fields.def"
+#undef GCS_REPRO_FIELD
+#undef GCS_REPRO_VERDICT_FIELD
+  return out;
 }
 
 std::string FormatRepro(const Repro& r) {
   std::string text = Dump(HeadToJson(r), 2);  // "{\n  ...\n}"
   text.resize(text.size() - 2);               // drop "\n}"
-  text += ",\n  \"scenario\": ";
+  text += ",\n  \"" + std::string(kScenarioKey) + "\": ";
   const std::string scenario = FormatScenario(r.scenario);
   for (size_t i = 0; i < scenario.size(); ++i) {
     text += scenario[i];
@@ -102,11 +121,27 @@ std::string FormatRepro(const Repro& r) {
 
 namespace {
 
-constexpr std::array<std::string_view, 12> kTopLevelFields = {
-    "format", "gcstress_repro", "verdict",   "target",          "faults",   "strategy",
-    "seed",   "iteration",      "free_mode", "yield_per_mille", "schedule", "scenario"};
-constexpr std::array<std::string_view, 8> kVerdictFields = {
-    "kind", "signature", "message", "thread", "step", "op", "phase", "site"};
+enum Pass { kHeader, kInOrder, kAfterScenario };
+
+constexpr std::string_view kTopLevelFields[] = {
+#define GCS_REPRO_FIELD(key, encoding, Read, Pass, doc) key,
+#define GCS_REPRO_VERDICT_FIELD(key, encoding, Read, doc)
+#include "harness/runner/repro_fields.def"
+#undef GCS_REPRO_FIELD
+#undef GCS_REPRO_VERDICT_FIELD
+};
+constexpr std::string_view kVerdictFields[] = {
+#define GCS_REPRO_FIELD(key, encoding, Read, Pass, doc)
+#define GCS_REPRO_VERDICT_FIELD(key, encoding, Read, doc) key,
+#include "harness/runner/repro_fields.def"
+#undef GCS_REPRO_FIELD
+#undef GCS_REPRO_VERDICT_FIELD
+};
+
+template <class Fields>
+bool Lists(const Fields& fields, std::string_view key) {
+  return std::find(std::begin(fields), std::end(fields), key) != std::end(fields);
+}
 
 std::string Quote(std::string_view s) {
   return QuoteForMessage(s);
@@ -118,12 +153,15 @@ class ReproReader {
  public:
   ReproReader(std::string_view file, const TargetLookup& lookup) : file_(file), lookup_(lookup) {}
 
+  // The header first, then each key in file order but those whose checks need the scenario.
   Expected<Repro> Read(const Json& root) {
-    if (!ReadHeader(root) || !ReadTarget(root) || !ReadFaults(root) || !ReadStrategy(root) ||
-        !ReadU64(root, "seed", repro_.seed) || !ReadU64(root, "iteration", repro_.iteration) ||
-        !ReadFreeMode(root) || !ReadYield(root) || !ReadSchedule(root) || !ReadScenario(root) ||
-        !ReadVerdict(root)) {
-      return std::move(*error_);
+    if (!ReadHeader(root)) return std::move(*error_);
+    for (const Pass pass : {kInOrder, kAfterScenario}) {
+      for (const Row& row : kRows) {
+        if (row.pass == pass && !(this->*row.read)(root)) {
+          return std::move(*error_);
+        }
+      }
     }
     return std::move(repro_);
   }
@@ -157,7 +195,7 @@ class ReproReader {
     if (!root.contains("format")) return Fail("", "missing required field \"format\"");
     if (!ReadVersion(root, "format", "format")) return false;
     for (const auto& [key, value] : root.items()) {
-      if (std::find(kTopLevelFields.begin(), kTopLevelFields.end(), key) == kTopLevelFields.end()) {
+      if (!Lists(kTopLevelFields, key)) {
         return Fail("", "unknown field " + Quote(key));
       }
     }
@@ -186,6 +224,11 @@ class ReproReader {
     out = v.get<uint64_t>();
     return true;
   }
+
+  // "format" and "gcstress_repro": ReadHeader has checked them.
+  bool ReadInHeader(const Json&) { return true; }
+  bool ReadSeed(const Json& root) { return ReadU64(root, "seed", repro_.seed); }
+  bool ReadIteration(const Json& root) { return ReadU64(root, "iteration", repro_.iteration); }
 
   bool ReadTarget(const Json& root) {
     if (!ReadString(root, "", "target", repro_.target)) return false;
@@ -290,7 +333,7 @@ class ReproReader {
     const Json& v = root.at("verdict");
     if (!v.is_object()) return FailType("/verdict", "an object", v);
     for (const auto& [key, value] : v.items()) {
-      if (std::find(kVerdictFields.begin(), kVerdictFields.end(), key) == kVerdictFields.end()) {
+      if (!Lists(kVerdictFields, key)) {
         return Fail("/verdict", "unknown field " + Quote(key));
       }
     }
@@ -299,25 +342,37 @@ class ReproReader {
         return Fail("/verdict", "missing required field \"" + std::string(key) + "\"");
       }
     }
-    Violation& out = repro_.verdict;
-    std::string kind, signature;
+    for (const VerdictRow& row : kVerdictRows) {
+      if (!(this->*row.read)(v)) return false;
+    }
+    return CheckVerdict();
+  }
+
+  bool ReadKind(const Json& v) {
+    std::string kind;
     if (!ReadString(v, "/verdict", "kind", kind)) return false;
     const std::optional<ViolationKind> parsed = ViolationFromName(kind);
     if (!parsed) return Fail("/verdict/kind", "unknown violation kind " + Quote(kind));
-    out.kind = *parsed;
-    if (!ReadString(v, "/verdict", "signature", signature) ||
-        !ReadString(v, "/verdict", "message", out.message)) {
-      return false;
-    }
-    if (out.message.find('\n') != std::string::npos) {
+    repro_.verdict.kind = *parsed;
+    return true;
+  }
+  bool ReadSignature(const Json& v) { return ReadString(v, "/verdict", "signature", signature_); }
+  bool ReadMessage(const Json& v) {
+    if (!ReadString(v, "/verdict", "message", repro_.verdict.message)) return false;
+    if (repro_.verdict.message.find('\n') != std::string::npos) {
       return Fail("/verdict/message", "must be one line");
     }
-    if (!ReadIndex(v, "thread", out.thread) || !ReadIndex(v, "step", out.step) ||
-        !ReadString(v, "/verdict", "op", out.op) ||
-        !ReadString(v, "/verdict", "phase", out.phase) ||
-        !ReadString(v, "/verdict", "site", out.site)) {
-      return false;
-    }
+    return true;
+  }
+  bool ReadThread(const Json& v) { return ReadIndex(v, "thread", repro_.verdict.thread); }
+  bool ReadStep(const Json& v) { return ReadIndex(v, "step", repro_.verdict.step); }
+  bool ReadOp(const Json& v) { return ReadString(v, "/verdict", "op", repro_.verdict.op); }
+  bool ReadPhase(const Json& v) { return ReadString(v, "/verdict", "phase", repro_.verdict.phase); }
+  bool ReadSite(const Json& v) { return ReadString(v, "/verdict", "site", repro_.verdict.site); }
+
+  // What the verdict's keys say together, against the scenario.
+  bool CheckVerdict() {
+    const Violation& out = repro_.verdict;
     const Scenario& s = repro_.scenario;
     if (out.thread > s.threads.size()) {
       return Fail("/verdict/thread", "thread " + std::to_string(out.thread) +
@@ -334,8 +389,8 @@ class ReproReader {
     if (!out.op.empty() && !OpFromName(out.op)) {
       return Fail("/verdict/op", "unknown op " + Quote(out.op));
     }
-    if (signature != out.Signature()) {
-      return Fail("/verdict/signature", Quote(signature) +
+    if (signature_ != out.Signature()) {
+      return Fail("/verdict/signature", Quote(signature_) +
                                             " does not match kind, op, phase and site (" +
                                             Quote(out.Signature()) + ")");
     }
@@ -352,10 +407,36 @@ class ReproReader {
     return true;
   }
 
+  using ReadFn = bool (ReproReader::*)(const Json&);
+  struct Row {
+    std::string_view key;
+    Pass pass;
+    ReadFn read;
+  };
+  static constexpr Row kRows[] = {
+#define GCS_REPRO_FIELD(key, encoding, Read, Pass, doc) {key, Pass, &ReproReader::Read},
+#define GCS_REPRO_VERDICT_FIELD(key, encoding, Read, doc)
+#include "harness/runner/repro_fields.def"
+#undef GCS_REPRO_FIELD
+#undef GCS_REPRO_VERDICT_FIELD
+  };
+  struct VerdictRow {
+    std::string_view key;
+    ReadFn read;
+  };
+  static constexpr VerdictRow kVerdictRows[] = {
+#define GCS_REPRO_FIELD(key, encoding, Read, Pass, doc)
+#define GCS_REPRO_VERDICT_FIELD(key, encoding, Read, doc) {key, &ReproReader::Read},
+#include "harness/runner/repro_fields.def"
+#undef GCS_REPRO_FIELD
+#undef GCS_REPRO_VERDICT_FIELD
+  };
+
   std::string_view file_;
   const TargetLookup& lookup_;
   std::unique_ptr<Target> target_;
   Repro repro_;
+  std::string signature_;  // the verdict's, checked against the others once all are read
   std::optional<InputError> error_;
 };
 

@@ -19,38 +19,10 @@
 #include "harness/scheduler/schedule.h"
 #include "harness/target/target.h"
 
-// The repro file, format 1. One JSON object, keys in this order (all required, no others):
-//
-//   {
-//     "format": 1,                     repro file format; this gcstress reads 1
-//     "gcstress_repro": 1,             marks the file as a repro (a scenario file has no such key)
-//     "verdict": {                     what the execution was judged, for people and for replay
-//       "kind": "double-free",         a violations.def name
-//       "signature": "double-free/attach/step/lifecycle.dealloc",  == kind/op/phase/site
-//       "message": "...",              one line
-//       "thread": 0,                   scenario thread index; == number of threads for teardown
-//       "step": 4,                     step index within that thread (< its step count)
-//       "op": "attach",                "" or an ops.def name
-//       "phase": "step",
-//       "site": "lifecycle.dealloc"
-//     },
-//     "target": "core",                a ListTargets() name
-//     "faults": ["<fault>"],           the target's fault names, no repeats
-//     "strategy": "pct:depth=3,steps=64",      the canonical spec the execution ran with, or
-//                                              "free"; equal to the schedule's strategy
-//     "seed": 1,                       the run's base seed (u64)
-//     "iteration": 17,                 the iteration (u64); the schedule's seed must be
-//                                      IterationSeed(seed, iteration)
-//     "free_mode": false,              true only with strategy "free" (and a schedule without
-//                                      decisions): such a repro re-runs free, not bit for bit
-//     "yield_per_mille": 100,          free mode's yield chance, 0..1000
-//     "schedule": "gcs1:seed=...:strategy=pct:depth=3,steps=64:0x3.1",   the gcs1 text form
-//     "scenario": { ... }              the scenario, embedded as in a scenario file (format 1)
-//   }
-//
-// Numbers are JSON integers; u64 fields take the full range. Every malformed, missing, extra,
-// wrong-typed or inconsistent field is an InputError naming its JSON pointer ("/verdict/step",
-// "/scenario/threads/t1/3/op"), exit code 2.
+// The repro file, format 1: one JSON object whose keys, order and meanings are declared once in
+// repro_fields.def (ReproSchemaText renders them); all required, no others. Every malformed,
+// missing, extra, wrong-typed or inconsistent field is an InputError naming its JSON pointer
+// ("/verdict/step", "/scenario/threads/t1/3/op"), exit code 2.
 
 namespace gcs {
 
@@ -76,6 +48,8 @@ struct Repro {
 Repro MakeRepro(const Scenario& scenario, const RunConfig& config, const Failure& failure);
 
 nlohmann::ordered_json ReproToJson(const Repro& repro);
+// The format as text, one line per key ("verdict"'s indented under it).
+std::string ReproSchemaText();
 // ReproToJson as text: two-space indentation, the scenario in FormatScenario's layout (one step
 // per line), a final newline. Deterministic.
 std::string FormatRepro(const Repro& repro);

@@ -8,6 +8,7 @@
 #include <map>
 #include <sstream>
 
+#include "harness/json_fields.h"
 #include "harness/reporters/json_reporter.h"
 
 namespace gcs::triage {
@@ -180,27 +181,24 @@ std::string FormatTriageTable(const std::vector<TriageGroup>& groups) {
   return out;
 }
 
+namespace {
+
+// What the top level reads.
+struct TriageView {
+  const std::vector<TriageGroup>& groups;
+  size_t folders;
+};
+
+const std::tuple kFields{
+#define GCS_TRIAGE_FIELD GCS_JSON_FIELD
+#include "harness/triage/triage_fields.def"
+#undef GCS_TRIAGE_FIELD
+    JsonFieldsEnd{}};
+
+}  // namespace
+
 Json TriageToJson(const std::vector<TriageGroup>& groups, size_t folders) {
-  Json j;
-  j["format"] = 1;
-  j["folders"] = folders;
-  j["groups"] = Json::array();
-  for (const TriageGroup& g : groups) {
-    Json gj;
-    gj["signature"] = g.signature;
-    gj["kind"] = g.kind;
-    gj["count"] = g.count;
-    gj["first_seen"] = g.first_seen;
-    gj["last_seen"] = g.last_seen;
-    gj["shortest"] = {{"dir", g.shortest.dir},
-                      {"steps", g.shortest.steps},
-                      {"decisions", g.shortest.decisions},
-                      {"scenario", g.shortest.scenario},
-                      {"replay", g.shortest.replay}};
-    gj["dirs"] = g.dirs;
-    j["groups"].push_back(std::move(gj));
-  }
-  return j;
+  return EncodeFields(kFields, TriageView{groups, folders});
 }
 
 }  // namespace gcs::triage

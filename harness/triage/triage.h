@@ -47,8 +47,7 @@ std::vector<TriageGroup> GroupBySignature(const std::vector<ReportFolder>& folde
 // steps and replay command), then one summary line.
 std::string FormatTriageTable(const std::vector<TriageGroup>& groups);
 
-// {"format": 1, "folders": N, "groups": [{"signature", "kind", "count", "first_seen",
-//  "last_seen", "shortest": {"dir", "steps", "decisions", "scenario", "replay"}, "dirs": [..]}]}
+// {"format": 1, "folders": N, "groups": [...]}: the keys, in order, are triage_fields.def's rows.
 nlohmann::ordered_json TriageToJson(const std::vector<TriageGroup>& groups, size_t folders);
 
 }  // namespace gcs::triage

@@ -5,7 +5,9 @@
 
 #include <filesystem>
 #include <fstream>
+#include <set>
 
+#include "harness/reporters/report_tables.h"
 #include "tests/harness/address_sanitizer.h"
 #include "tests/harness/reporters/report_fixture.h"
 
@@ -143,6 +145,71 @@ TEST(JsonReporterTest, WritesBesideTheRepro) {
   EXPECT_TRUE(fs::exists(written->html));
   std::error_code ec;
   fs::remove_all(dir, ec);
+}
+
+// Walks report_fields.def against an encoded report: each table's keys, in its order, are exactly
+// the object's keys; nested tables are checked in every object and array item they describe.
+template <class Codec>
+struct NestedKeys {
+  static void Check(const Json&, const std::string&, std::set<std::string>&) {}
+};
+
+template <class Table>
+void ExpectTableKeys(const Json& j, const std::string& path, std::set<std::string>& all) {
+  ASSERT_TRUE(j.is_object()) << path;
+  std::vector<std::string> want, got;
+  for (const auto& [k, v] : j.items())
+    got.push_back(k);
+  Table::ForEach([&](std::string_view key, auto, auto codec, std::string_view doc) {
+    want.emplace_back(key);
+    all.emplace(key);
+    EXPECT_FALSE(doc.empty()) << path << "/" << key;
+    if (j.contains(std::string(key))) {
+      NestedKeys<decltype(codec)>::Check(j[std::string(key)], path + "/" + std::string(key), all);
+    }
+  });
+  EXPECT_EQ(got, want) << path;
+}
+
+template <class Table>
+struct NestedKeys<report_json::Object<Table>> {
+  static void Check(const Json& j, const std::string& path, std::set<std::string>& all) {
+    ExpectTableKeys<Table>(j, path, all);
+  }
+};
+
+template <class Table>
+struct NestedKeys<report_json::ArrayOf<Table>> {
+  static void Check(const Json& j, const std::string& path, std::set<std::string>& all) {
+    ASSERT_TRUE(j.is_array()) << path;
+    EXPECT_FALSE(j.empty()) << path << ": the fixture should fill every list";
+    for (size_t i = 0; i < j.size(); ++i)
+      ExpectTableKeys<Table>(j[i], path + "/" + std::to_string(i), all);
+  }
+};
+
+TEST(JsonReporterTest, KeysAreTheFieldTables) {
+  GCS_SKIP_UNDER_ASAN();
+  const Json j = Json::parse(RenderReportJson(RefpoolDoubleFree().report));
+  std::set<std::string> keys;
+  ExpectTableKeys<report_json::ReportTable>(j, "", keys);
+  // The schema text lists every key of every table.
+  const std::string schema = ReportSchemaText();
+  for (const std::string& key : keys)
+    EXPECT_NE(schema.find("\"" + key + "\": "), std::string::npos) << key << "\n" << schema;
+}
+
+// Each field, removed in turn, is the error naming its JSON pointer.
+TEST(JsonReporterTest, EveryTopLevelFieldIsRequired) {
+  GCS_SKIP_UNDER_ASAN();
+  const Json good = Json::parse(RenderReportJson(RefpoolDoubleFree().report));
+  report_json::ReportTable::ForEach([&](std::string_view key, auto, auto, std::string_view) {
+    Json j = good;
+    j.erase(std::string(key));
+    Expected<FailureReport> r = ParseReportJson(j.dump(), "r.json");
+    ASSERT_FALSE(r.ok()) << key;
+    EXPECT_EQ(r.error().Format(), "r.json: /" + std::string(key) + ": missing");
+  });
 }
 
 }  // namespace

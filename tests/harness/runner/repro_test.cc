@@ -299,5 +299,50 @@ TEST(ReproTest, EveryMalformedReproIsOneExactError) {
   }
 }
 
+// repro_fields.def's keys, in order, are the file's keys; the schema text lists each.
+TEST(ReproTest, KeysAreTheFieldTable) {
+  const std::vector<std::string> top = {
+#define GCS_REPRO_FIELD(key, encoding, Read, Pass, doc) key,
+#define GCS_REPRO_VERDICT_FIELD(key, encoding, Read, doc)
+#include "harness/runner/repro_fields.def"
+#undef GCS_REPRO_FIELD
+#undef GCS_REPRO_VERDICT_FIELD
+  };
+  const std::vector<std::string> verdict = {
+#define GCS_REPRO_FIELD(key, encoding, Read, Pass, doc)
+#define GCS_REPRO_VERDICT_FIELD(key, encoding, Read, doc) key,
+#include "harness/runner/repro_fields.def"
+#undef GCS_REPRO_FIELD
+#undef GCS_REPRO_VERDICT_FIELD
+  };
+  const Found& f = Failing();
+  const Json j = Json::parse(FormatRepro(MakeRepro(f.scenario, f.config, f.failure)));
+  std::vector<std::string> got_top, got_verdict;
+  for (const auto& [k, v] : j.items())
+    got_top.push_back(k);
+  for (const auto& [k, v] : j["verdict"].items())
+    got_verdict.push_back(k);
+  EXPECT_EQ(got_top, top);
+  EXPECT_EQ(got_verdict, verdict);
+  const std::string schema = ReproSchemaText();
+  for (const std::string& key : top)
+    EXPECT_NE(schema.find("  \"" + key + "\""), std::string::npos) << key;
+  for (const std::string& key : verdict)
+    EXPECT_NE(schema.find("    \"" + key + "\""), std::string::npos) << key;
+}
+
+// A repro written by an earlier gcstress reads back and writes out byte for byte.
+TEST(ReproTest, CheckedInReproRewritesByteForByte) {
+  const std::string path =
+      std::string(GCS_SOURCE_DIR) + "/tests/harness/cli/testdata/two-closing-vms.repro.json";
+  std::ifstream in(path, std::ios::binary);
+  ASSERT_TRUE(in) << path;
+  std::stringstream bytes;
+  bytes << in.rdbuf();
+  Expected<Repro> repro = LoadRepro(path);
+  ASSERT_TRUE(repro.ok()) << repro.error().Format();
+  EXPECT_EQ(FormatRepro(*repro), bytes.str());
+}
+
 }  // namespace
 }  // namespace gcs

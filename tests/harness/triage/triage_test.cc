@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "harness/json_fields.h"
 #include "harness/reporters/failure_report.h"
 #include "harness/reporters/json_reporter.h"
 #include "harness/runner/repro.h"
@@ -147,6 +148,22 @@ TEST_F(TriageTest, EmptyDirectoryHasNoGroups) {
   EXPECT_TRUE(folders->empty());
   EXPECT_EQ(FormatTriageTable({}).find("triage: 0 report folders, 0 distinct signatures"),
             FormatTriageTable({}).rfind("triage:"));
+}
+
+// `triage --json`'s keys, in order, are triage_fields.def's rows.
+TEST(TriageJsonTest, KeysAreTheFieldTable) {
+  TriageGroup g;
+  g.signature = "double-free/attach/step/lifecycle.dealloc";
+  g.dirs = {"a"};
+  const nlohmann::ordered_json j = TriageToJson({g}, 1);
+  const std::vector<JsonFieldKey> rows = {
+#define GCS_TRIAGE_FIELD GCS_JSON_FIELD_KEY
+#include "harness/triage/triage_fields.def"
+#undef GCS_TRIAGE_FIELD
+  };
+  EXPECT_EQ(JsonKeys(j), KeysOf(rows, "TriageView"));
+  EXPECT_EQ(JsonKeys(j["groups"][0]), KeysOf(rows, "TriageGroup"));
+  EXPECT_EQ(JsonKeys(j["groups"][0]["shortest"]), KeysOf(rows, "ReportFolder"));
 }
 
 }  // namespace
