@@ -13,6 +13,7 @@
 #include "core/check.h"
 #include "harness/runner/determinism_check.h"
 #include "harness/runner/iteration_seed.h"
+#include "harness/runner/run_state.h"
 
 namespace gcs {
 namespace {

@@ -43,9 +43,4 @@ struct RunConfig {
   std::chrono::milliseconds step_timeout{0};
 };
 
-// Whether a violation of `kind` stops a run with `config` (Runner, "Stopping").
-inline bool StopsRun(const RunConfig& config, ViolationKind kind) {
-  return !config.keep_going || config.stop_on_kind == kind;
-}
-
 }  // namespace gcs

@@ -21,6 +21,11 @@ namespace gcs {
 using RunClock = std::chrono::steady_clock;
 inline constexpr uint64_t kNoIteration = std::numeric_limits<uint64_t>::max();
 
+// Whether a violation of `kind` stops a run with `config` (Runner, "Stopping").
+inline bool StopsRun(const RunConfig& config, ViolationKind kind) {
+  return !config.keep_going || config.stop_on_kind == kind;
+}
+
 // The state of one Run call: what ran, what failed, when to stop. The policy is one thread and
 // takes mu all the same (progress and new-signature hooks run with it released).
 struct RunState {
