@@ -1,17 +1,13 @@
-// gcstress runner — the child's side of fork mode: its own executor, the batch, the messages.
+// gcstress runner — the child's side of fork mode: its own executor, its batches, the messages.
 #include "harness/runner/child_batch.h"
 
-#include <algorithm>
-#include <exception>
 #include <memory>
 #include <optional>
-#include <set>
+#include <string>
 #include <utility>
 
-#include "core/check.h"
 #include "harness/isolation/fatal_events.h"
-#include "harness/runner/determinism_check.h"
-#include "harness/runner/iteration_seed.h"
+#include "harness/runner/batch_loop.h"
 
 namespace gcs {
 
@@ -67,195 +63,94 @@ void Send(MessageSink& sink, BatchMessage type, const WireWriter& w) {
   sink.Send(static_cast<uint8_t>(type), w.bytes());
 }
 
-class BatchRunner {
+// RunBatch's reports, as messages to the parent; the page's stop; the process's own verdicts (a
+// sanitizer report, a leak) after each execution.
+class ChildBatch final : public BatchEvents, public BatchControl {
  public:
-  BatchRunner(MessageSink& sink, PageRegion& region, const Scenario& scenario,
-              const RunConfig& config, Executor& executor, bool free_mode)
-      : sink_(sink), region_(region), scenario_(scenario), config_(config), ex_(executor) {
-    options_.free_mode = free_mode;
-    options_.yield_per_mille = config.yield_per_mille;
-    options_.step_timeout = config.step_timeout;
-  }
+  ChildBatch(MessageSink& sink, PageRegion& region, bool hunt)
+      : sink_(sink), region_(region), hunt_(hunt) {}
 
-  // True if the parent says not to start iteration i. A hunt finishes what it was asked for
-  // unless the run stopped below it: a leak it finds may be the lowest failure.
-  bool Stopped(uint64_t i) const {
+  bool Stopped(uint64_t i, bool hunt) const override {
     const isolation::ProgressPage& p = region_.page();
     return i > p.stop_at.load(std::memory_order_relaxed) ||
-           (!hunt_ && p.halt.load(std::memory_order_relaxed) != 0);
+           (!hunt && p.halt.load(std::memory_order_relaxed) != 0);
   }
 
-  void Hunt() { hunt_ = true; }
-
-  // One iteration. `report`: send its result (a silent one re-establishes a calibrating
-  // strategy's state; a hunt reports only the leak it is after). False: the child must stop (it
-  // sent kError or kReported).
-  bool RunOne(sched::Strategy& strategy, uint64_t i, bool report) {
-    const uint64_t seed = IterationSeed(config_.seed, i);
-    ex_.monitor()->SetIteration(i);
-    JudgedExecution judged;
-    try {
-      judged = ex_.Execute(scenario_, config_.faults, strategy, seed, options_);
-      if (report && !hunt_ && config_.check_determinism) {
-        std::optional<size_t> diverged;
-        JudgedExecution replay =
-            ex_.Replay(scenario_, config_.faults, judged.execution.schedule, options_, &diverged);
-        if (auto diff = CompareWithReplay(scenario_, judged, replay, diverged)) {
-          return Error(i, "nondeterminism: iteration " + std::to_string(i) + " (seed " +
-                              std::to_string(seed) + ") replayed from its schedule: " + *diff);
-        }
-      }
-    } catch (const std::exception& e) {
-      return Error(i, "iteration " + std::to_string(i) + ": the execution threw: " + e.what());
+  // A report outranks the oracles: the parent decides.
+  bool Survived(uint64_t i, const Execution& execution, bool reported) override {
+    if (region_.page().reports.load() == 0 && !(hunt_ && reported && isolation::CheckForLeaks())) {
+      return true;
     }
-    // A report outranks the oracles: the parent decides.
-    if (region_.page().reports.load() > 0 || (hunt_ && report && isolation::CheckForLeaks())) {
-      WireWriter w;
-      w.U64(i);
-      isolation::PutExecution(w, judged.execution);
-      Send(sink_, BatchMessage::kReported, w);
-      return false;
-    }
-    if (!report) return true;
-    last_ = i;
-    ran_ = true;
-    if (hunt_) return true;
     WireWriter w;
     w.U64(i);
-    if (!judged.verdict) {
-      Send(sink_, BatchMessage::kPass, w);
-    } else if (const std::string sig = judged.verdict->Signature(); sent_.insert(sig).second) {
-      PutFailure(w, *judged.verdict, judged.execution);
-      Send(sink_, BatchMessage::kFailure, w);
-    } else {
-      // Later in this child's (ascending) range than the one sent: never the lowest.
-      w.U8(static_cast<uint8_t>(judged.verdict->kind));
-      w.Str(sig);
-      Send(sink_, BatchMessage::kViolation, w);
-    }
-    if (judged.execution.strategy_exhausted) exhausted_ = true;
-    ex_.Recycle(std::move(judged.execution));
-    return true;
+    isolation::PutExecution(w, execution);
+    Send(sink_, BatchMessage::kReported, w);
+    return false;
   }
 
-  bool exhausted() const { return exhausted_; }
-
-  void SendCalibrated(const std::string& spec) {
+  void Passed(uint32_t, uint64_t i) override {
+    Ran(i);
+    WireWriter w;
+    w.U64(i);
+    Send(sink_, BatchMessage::kPass, w);
+  }
+  void Failed(uint32_t, Failure&& failure) override {
+    Ran(failure.iteration);
+    WireWriter w;
+    w.U64(failure.iteration);
+    PutFailure(w, failure.violation, failure.execution);
+    Send(sink_, BatchMessage::kFailure, w);
+  }
+  void Violated(uint32_t, uint64_t i, ViolationKind kind, const std::string& signature) override {
+    Ran(i);
+    WireWriter w;
+    w.U64(i);
+    w.U8(static_cast<uint8_t>(kind));
+    w.Str(signature);
+    Send(sink_, BatchMessage::kViolation, w);
+  }
+  void Errored(uint32_t, std::optional<uint64_t> i, std::string message) override {
+    WireWriter w;
+    w.U64(i.value_or(0));
+    w.Str(message);
+    Send(sink_, BatchMessage::kError, w);
+  }
+  void Exhausted(uint32_t) override { Send(sink_, BatchMessage::kExhausted, WireWriter()); }
+  void Calibrated(uint32_t, std::string spec) override {
     WireWriter w;
     w.Str(spec);
     Send(sink_, BatchMessage::kCalibrated, w);
   }
-
-  void SendExhausted(uint64_t i) {
-    WireWriter w;
-    w.U64(i);
-    Send(sink_, BatchMessage::kExhausted, w);
-  }
-
-  // The batch-end check: a leak in [begin, last run + 1) is the parent's to hunt down. True if
-  // it found one (and sent kLeaked).
-  bool CheckLeaks(uint64_t begin) {
-    if (hunt_ || !ran_ || !isolation::CheckForLeaks()) return false;
+  void Leaked(uint32_t, uint64_t begin, uint64_t end) override {
     WireWriter w;
     w.U64(begin);
-    w.U64(last_ + 1);
+    w.U64(end);
     Send(sink_, BatchMessage::kLeaked, w);
+  }
+  // The parent sees deaths and ends for itself.
+  void Died(uint32_t, Failure&&) override {}
+  void Ended(uint32_t, bool) override {}
+
+  // The batch-end check: a leak in [begin, last reported + 1) is the parent's to hunt down. True
+  // if it found one (and sent kLeaked).
+  bool CheckLeaks(uint64_t begin) {
+    if (hunt_ || !ran_ || !isolation::CheckForLeaks()) return false;
+    Leaked(0, begin, last_ + 1);
     return true;
   }
 
  private:
-  bool Error(uint64_t i, const std::string& message) {
-    WireWriter w;
-    w.U64(i);
-    w.Str(message);
-    Send(sink_, BatchMessage::kError, w);
-    return false;
+  void Ran(uint64_t i) {
+    ran_ = true;
+    last_ = i;
   }
 
   MessageSink& sink_;
   PageRegion& region_;
-  const Scenario& scenario_;
-  const RunConfig& config_;
-  Executor& ex_;
-  EngineOptions options_;
-  std::set<std::string> sent_;
-  bool exhausted_ = false;
-  bool hunt_ = false;
+  const bool hunt_;
   bool ran_ = false;   // some reported iteration ran
   uint64_t last_ = 0;  // the last of them
 };
-
-std::unique_ptr<sched::Strategy> Strategy(const std::string& spec) {
-  auto s = sched::MakeStrategy(spec);
-  GCS_CHECK_MSG(s.ok(), "a canonical strategy spec failed to parse");
-  return std::move(s).value();
-}
-
-// The batch's iterations. False if the child must stop at once (it sent kError or kReported);
-// true if it ran them all or was told to stop, and should check for leaks.
-bool RunBatchIterations(BatchRunner& runner, const Scenario& scenario, const RunConfig& config,
-                        const Batch& batch) {
-  const bool hunt = batch.hunt_leaks;
-  switch (batch.mode) {
-    case Batch::Mode::kCalibrate: {
-      auto calibrating = Strategy(batch.spec);
-      for (uint64_t i = 0; i < batch.begin; ++i) {
-        if (std::find(batch.skip.begin(), batch.skip.end(), i) != batch.skip.end()) continue;
-        if (!runner.RunOne(*calibrating, i, /*report=*/false)) return false;
-      }
-      for (uint64_t i = batch.begin; i < batch.end; ++i) {
-        if (runner.Stopped(i)) return true;
-        if (!runner.RunOne(*calibrating, i, true)) return false;
-      }
-      if (batch.send_frozen && !hunt) {
-        // As Runner::Run in-process: the spec the calibrated strategy would run the next
-        // execution with.
-        calibrating->BeginExecution(IterationSeed(config.seed, batch.end),
-                                    static_cast<uint32_t>(scenario.threads.size()));
-        runner.SendCalibrated(calibrating->Spec());
-      }
-      return true;
-    }
-    case Batch::Mode::kExplore: {
-      auto exploring = Strategy(batch.spec);
-      for (uint64_t i = batch.begin; i < batch.end; ++i) {
-        if (runner.Stopped(i)) return true;
-        if (!runner.RunOne(*exploring, i, true)) return false;
-        if (runner.exhausted()) {
-          if (!hunt) runner.SendExhausted(i);
-          return true;
-        }
-      }
-      return true;
-    }
-    case Batch::Mode::kSample:
-      for (uint64_t i = batch.begin; i < batch.end; ++i) {
-        if (runner.Stopped(i)) return true;
-        auto fresh = Strategy(batch.spec);
-        if (!runner.RunOne(*fresh, i, true)) return false;
-      }
-      return true;
-    case Batch::Mode::kFree: {
-      auto unused = Strategy("round-robin");  // the engine ignores it in free mode
-      for (uint64_t i = batch.begin; i < batch.end; ++i) {
-        if (runner.Stopped(i)) return true;
-        if (!runner.RunOne(*unused, i, true)) return false;
-      }
-      return true;
-    }
-  }
-  return true;
-}
-
-// One batch on `executor`. True if the child may run another (it sent no kError, kReported or
-// kLeaked).
-bool RunOneBatch(MessageSink& sink, PageRegion& region, const Scenario& scenario,
-                 const RunConfig& config, Executor& executor, bool free_mode, const Batch& batch) {
-  BatchRunner runner(sink, region, scenario, config, executor, free_mode);
-  if (batch.hunt_leaks) runner.Hunt();
-  if (!RunBatchIterations(runner, scenario, config, batch)) return false;
-  return !runner.CheckLeaks(batch.begin);
-}
 
 void SendError(MessageSink& sink, uint64_t iteration, const std::string& message) {
   WireWriter w;
@@ -288,7 +183,10 @@ int ServeBatches(MessageSink& sink, isolation::CommandSource& commands, PageRegi
   Batch next = batch;
   for (;;) {
     region.SetScenario(held, current->name);
-    if (!RunOneBatch(sink, region, *current, config, executor, free_mode, next)) return 0;
+    // The child ends after a kError, kReported or kLeaked: a fresh one follows.
+    ChildBatch child(sink, region, next.hunt_leaks);
+    if (!RunBatch(executor, *current, config, free_mode, next, 0, child, child)) return 0;
+    if (child.CheckLeaks(next.begin)) return 0;
     Send(sink, BatchMessage::kIdle, WireWriter());
     isolation::Message command;
     if (!commands.Receive(&command)) return 0;

@@ -9,6 +9,7 @@
 #include "harness/isolation/child_process.h"
 #include "harness/isolation/progress_page.h"
 #include "harness/isolation/wire.h"
+#include "harness/runner/batch_executor.h"
 #include "harness/runner/executor.h"
 #include "harness/runner/run_config.h"
 #include "harness/runner/runner.h"
@@ -16,39 +17,13 @@
 
 namespace gcs {
 
-// What one child runs: iterations [begin, end) of a run, one way.
-struct Batch {
-  enum class Mode : uint8_t {
-    // The first Runner::kCalibrationIterations iterations, on one strategy object built from
-    // `spec`, in order. A child that takes over after a death first re-runs [0, begin) without
-    // reporting — skipping the iterations in `skip`, whose executions died and so contributed
-    // nothing — to bring the strategy to where the dead child had it. On reaching `end`, if
-    // `send_frozen`, it reports the spec every later iteration runs with.
-    kCalibrate,
-    kExplore,  // dfs: one strategy object from `spec`, carried from execution to execution
-    kSample,   // a fresh strategy from `spec` (the frozen one) per iteration
-    kFree,     // free mode
-  };
-  Mode mode = Mode::kSample;
-  uint64_t begin = 0;
-  uint64_t end = 0;
-  std::string spec;
-  std::vector<uint64_t> skip;
-  bool send_frozen = false;
-  // A leak hunt. LeakSanitizer's check stops the world and scans the heap (milliseconds), so a
-  // batch runs it once, at its end; if it finds a leak, the batch is run again in a fresh child
-  // as a hunt: the same executions, reporting nothing, the check after each, until the first
-  // that leaks, which is reported (kReported). Only ASan builds have LeakSanitizer.
-  bool hunt_leaks = false;
-};
-
 // Child -> parent. Payloads start with the iteration (u64) unless said otherwise.
 enum class BatchMessage : uint8_t {
   kPass,        // the iteration passed
   kFailure,     // it failed, with a signature this child had not sent yet: + Violation, Execution
   kViolation,   // it failed again with a signature sent before: + kind (u8), signature (str)
   kError,       // the harness failed in it: + message (str); the child stops
-  kExhausted,   // the exploring strategy has nothing left after it
+  kExhausted,   // no iteration: the exploring strategy has nothing left
   kCalibrated,  // no iteration: the frozen spec (str)
   kReported,    // a sanitizer report came during it: + Execution; the child stops, the parent
                 // classifies the report from the page and the stderr it captured
@@ -72,7 +47,8 @@ void PutBatch(isolation::WireWriter& w, const Batch& batch);
 bool GetBatch(isolation::WireReader& r, Batch* out);
 
 // The child's side of a run: builds its own target (factory), executor and page monitor, runs
-// `batch` of `scenario` (numbered `serial` by the parent) and sends one message per iteration. It
+// `batch` of `scenario` (numbered `serial` by the parent) with RunBatch (batch_loop.h) and sends
+// one message per iteration (the BatchEvents it reports, on the wire). It
 // stops early, between iterations, when the page's stop_at or halt tells it to (a hunt obeys
 // stop_at only), and after a kError or kReported; a batch that ran to its end or stopped checks
 // for leaks. Then, unless it must end (it sent kError, kReported or kLeaked: a fresh child

@@ -1,26 +1,10 @@
-// gcstress runner — RunState and RunMonitor: claiming, recording, watching, summarizing.
+// gcstress runner — RunState and RunMonitor: recording, watching, summarizing.
 #include "harness/runner/run_state.h"
 
 #include <algorithm>
-#include <exception>
-#include <optional>
-#include <thread>
 #include <utility>
 
-#include "harness/runner/determinism_check.h"
-#include "harness/runner/iteration_seed.h"
-#include "harness/scheduler/dfs.h"
-
 namespace gcs {
-
-bool RunState::Claim(uint64_t end, uint64_t* out) {
-  uint64_t i = next.load();
-  do {
-    if (i >= end || i > stop_at.load() || halt.load()) return false;
-  } while (!next.compare_exchange_weak(i, i + 1));
-  *out = i;
-  return true;
-}
 
 void RunState::InternalError(uint64_t iteration, std::string message) {
   std::lock_guard<std::mutex> guard(mu);
@@ -29,18 +13,15 @@ void RunState::InternalError(uint64_t iteration, std::string message) {
     error = std::move(message);
   }
   halt = true;
-  cv.notify_all();
 }
 
 void RunState::RecordPass(uint64_t) {
   std::lock_guard<std::mutex> guard(mu);
   ++done;
-  cv.notify_all();
 }
 
 void RunState::StopIfNeeded(uint64_t iteration, ViolationKind kind) {
-  const bool stops = !config->keep_going || config->stop_on_kind == kind;
-  if (stops && iteration < stop_at.load()) stop_at = iteration;
+  if (StopsRun(*config, kind) && iteration < stop_at.load()) stop_at = iteration;
 }
 
 void RunState::CountViolation(uint64_t iteration, ViolationKind kind) {
@@ -69,7 +50,6 @@ void RunState::RecordFailure(Failure&& failure) {
   std::lock_guard<std::mutex> guard(mu);
   CountViolation(failure.iteration, failure.violation.kind);
   KeepLowest(std::move(failure));
-  cv.notify_all();
 }
 
 void RunState::RecordLateFailure(Failure&& failure, bool counted) {
@@ -80,48 +60,11 @@ void RunState::RecordLateFailure(Failure&& failure, bool counted) {
   }
   StopIfNeeded(failure.iteration, failure.violation.kind);
   KeepLowest(std::move(failure));
-  cv.notify_all();
 }
 
 void RunState::RecordViolation(uint64_t iteration, ViolationKind kind, const std::string&) {
   std::lock_guard<std::mutex> guard(mu);
   CountViolation(iteration, kind);
-  cv.notify_all();
-}
-
-void RunState::RunIteration(Executor& ex, sched::Strategy& strategy, uint64_t i) {
-  const uint64_t seed = IterationSeed(config->seed, i);
-  if (ex.monitor() != nullptr) ex.monitor()->SetIteration(i);
-  try {
-    JudgedExecution judged = ex.Execute(*scenario, config->faults, strategy, seed, options);
-    if (judged.execution.strategy_exhausted &&
-        dynamic_cast<const sched::DfsStrategy*>(&strategy) != nullptr) {
-      exhausted = true;
-    }
-    if (config->check_determinism) {
-      std::optional<size_t> diverged;
-      JudgedExecution replay =
-          ex.Replay(*scenario, config->faults, judged.execution.schedule, options, &diverged);
-      if (auto diff = CompareWithReplay(*scenario, judged, replay, diverged)) {
-        InternalError(i, "nondeterminism: iteration " + std::to_string(i) + " (seed " +
-                             std::to_string(seed) + ") replayed from its schedule: " + *diff);
-        return;
-      }
-      ex.Recycle(std::move(replay.execution));
-    }
-    if (!judged.verdict) {
-      ex.Recycle(std::move(judged.execution));
-      RecordPass(i);
-      return;
-    }
-    Failure f;
-    f.iteration = i;
-    f.execution = std::move(judged.execution);
-    f.violation = std::move(*judged.verdict);
-    RecordFailure(std::move(f));
-  } catch (const std::exception& e) {
-    InternalError(i, "iteration " + std::to_string(i) + ": the execution threw: " + e.what());
-  }
 }
 
 void RunMonitor::Drain(std::unique_lock<std::mutex>& lock) {
@@ -162,34 +105,6 @@ void RunMonitor::Watch(std::unique_lock<std::mutex>& lock) {
     hooks.progress(p);
     lock.lock();
   }
-}
-
-void RunMonitor::RunPhase(uint32_t workers, const std::function<void(uint32_t)>& body) {
-  {
-    std::lock_guard<std::mutex> guard(rs.mu);
-    rs.workers_running = workers;
-  }
-  std::vector<std::thread> threads;
-  threads.reserve(workers);
-  for (uint32_t w = 0; w < workers; ++w) {
-    threads.emplace_back([this, w, &body] {
-      body(w);
-      std::lock_guard<std::mutex> guard(rs.mu);
-      --rs.workers_running;
-      rs.cv.notify_all();
-    });
-  }
-  const auto tick = std::clamp<std::chrono::milliseconds>(
-      hooks.progress_interval, std::chrono::milliseconds(1), std::chrono::milliseconds(50));
-  std::unique_lock<std::mutex> lock(rs.mu);
-  while (rs.workers_running > 0) {
-    rs.cv.wait_for(lock, tick);
-    Watch(lock);
-  }
-  if (rs.config->keep_going) Drain(lock);
-  lock.unlock();
-  for (std::thread& t : threads)
-    t.join();
 }
 
 bool RunMonitor::Stopping() const {

@@ -1,10 +1,9 @@
-// gcstress runner — RunState and RunMonitor: the bookkeeping of one Runner::Run, shared by the
-// in-process workers and the fork-mode supervisor.
+// gcstress runner — RunState and RunMonitor: the bookkeeping of one Runner::Run, kept by the
+// run policy (run_policy.h).
 #pragma once
 
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
 #include <functional>
 #include <limits>
@@ -22,21 +21,22 @@ namespace gcs {
 using RunClock = std::chrono::steady_clock;
 inline constexpr uint64_t kNoIteration = std::numeric_limits<uint64_t>::max();
 
-// The shared state of one Run call: what ran, what failed, when to stop. In-process workers touch
-// the atomics freely and the rest under mu; the fork-mode supervisor is one thread and takes mu
-// all the same.
+// Whether a violation of `kind` stops a run with `config` (Runner, "Stopping").
+inline bool StopsRun(const RunConfig& config, ViolationKind kind) {
+  return !config.keep_going || config.stop_on_kind == kind;
+}
+
+// The state of one Run call: what ran, what failed, when to stop. The policy is one thread and
+// takes mu all the same (progress and new-signature hooks run with it released).
 struct RunState {
   const Scenario* scenario = nullptr;
   const RunConfig* config = nullptr;
-  EngineOptions options;
-  std::atomic<uint64_t> next{0};                // the next iteration to claim
+  std::atomic<uint64_t> next{0};                // the lowest iteration not handed out yet
   std::atomic<uint64_t> stop_at{kNoIteration};  // lowest stopping failure so far
   std::atomic<bool> halt{false};                // start no further iteration
   std::atomic<bool> exhausted{false};
 
   std::mutex mu;
-  std::condition_variable cv;
-  uint32_t workers_running = 0;
   uint64_t done = 0;
   uint64_t violations = 0;
   std::map<std::string, Failure> by_signature;  // lowest iteration per signature
@@ -46,10 +46,6 @@ struct RunState {
   std::vector<uint64_t> violating;              // every failing iteration, if tracked
   uint64_t error_iteration = kNoIteration;      // internal error: the lowest iteration's
   std::string error;
-
-  // Claims the next iteration below `end`, unless the run is stopping. A claim that fails takes
-  // nothing, so [0, next) is exactly the set of iterations that ran or are running.
-  bool Claim(uint64_t end, uint64_t* out);
 
   void InternalError(uint64_t iteration, std::string message);
   // One finished iteration: passed, or failed with `failure` (its lowest-so-far candidate for
@@ -61,10 +57,6 @@ struct RunState {
   // A failure found for an iteration after it was recorded (a leak hunt): `counted` if that
   // iteration already counts as a violation.
   void RecordLateFailure(Failure&& failure, bool counted);
-
-  // Runs one iteration on an executor, in-process: execute, optionally check determinism,
-  // record. `strategy` is the one the iteration runs on.
-  void RunIteration(Executor& ex, sched::Strategy& strategy, uint64_t i);
 
  private:
   void CountViolation(uint64_t iteration, ViolationKind kind);
@@ -86,9 +78,6 @@ struct RunMonitor {
 
   void Drain(std::unique_lock<std::mutex>& lock);
   void Watch(std::unique_lock<std::mutex>& lock);
-  // Runs `workers` threads over body(worker index) while the calling thread watches; returns when
-  // every worker is done.
-  void RunPhase(uint32_t workers, const std::function<void(uint32_t)>& body);
   bool Stopping() const;
 };
 

@@ -6,13 +6,9 @@
 #include <optional>
 #include <utility>
 
-#include "core/check.h"
-#include "harness/isolation/post_mortem.h"
-#include "harness/isolation/watchdog.h"
-#include "harness/runner/exit_code.h"
-#include "harness/runner/isolated_run.h"
-#include "harness/runner/iteration_seed.h"
-#include "harness/runner/run_state.h"
+#include "harness/runner/child_executor.h"
+#include "harness/runner/in_process_executor.h"
+#include "harness/runner/run_policy.h"
 #include "harness/scheduler/dfs.h"
 
 namespace gcs {
@@ -46,12 +42,6 @@ bool Explores(const sched::Strategy& strategy) {
   return dynamic_cast<const sched::DfsStrategy*>(&strategy) != nullptr;
 }
 
-std::unique_ptr<sched::Strategy> MakeValidStrategy(std::string_view spec) {
-  auto s = sched::MakeStrategy(spec);
-  GCS_CHECK_MSG(s.ok(), "a canonical strategy spec failed to parse");
-  return std::move(s).value();
-}
-
 std::string JoinNames(const std::vector<std::string>& names) {
   std::string out;
   for (const std::string& n : names)
@@ -68,17 +58,15 @@ struct Runner::State {
   std::string spec;  // canonical, or "free"
   bool free_mode = false;
   bool explores = false;
-  std::vector<std::unique_ptr<Executor>> executors;  // [0] exists from Create on
-  // In-process runs with a step timeout: a page and its monitor per executor, for the watchdog.
-  std::vector<std::unique_ptr<isolation::MonitoredPage>> watches;
+  InProcessWorkers in_process;  // executors[0] exists from Create on
 
   // Fork mode: the children kept between runs, a job each, and the runs so far (which number
   // their scenarios for the children).
   std::vector<BatchWorker> workers;
   uint64_t runs = 0;
 
-  RunPlan Plan() {
-    return RunPlan{&config, &factory, spec, free_mode, explores, &load_options, &workers, runs};
+  ChildPlan Plan() {
+    return ChildPlan{&config, &factory, free_mode, &load_options, &workers, runs};
   }
 };
 
@@ -126,7 +114,7 @@ Expected<Runner> Runner::Create(RunConfig config, TargetFactory factory) {
   }
   // A scenario's expect block may name any target's faults; runs use only their own.
   state->load_options = ScenarioLoadOptionsFor(**target);
-  state->executors.push_back(std::make_unique<Executor>(
+  state->in_process.executors.push_back(std::make_unique<Executor>(
       std::move(target).value(), OracleOptions{.free_mode = state->free_mode}));
   state->config = std::move(config);
   state->factory = std::move(factory);
@@ -151,157 +139,29 @@ const std::string& Runner::strategy_spec() const {
   return state_->spec;
 }
 
-namespace {
-
-// The in-process watchdog's verdict on a hung execution, handed to the hook (or printed) before
-// the process exits with kHang.
-void ReportInProcessHang(const Scenario& scenario, const RunConfig& config,
-                         const isolation::PageRegion& region, const RunHooks& hooks) {
-  isolation::DeathReport death = isolation::HangPostMortem(scenario, region, config.step_timeout);
-  Failure f;
-  f.iteration = death.iteration;
-  f.violation = std::move(death.verdict);
-  f.execution.seed = death.schedule.seed;
-  f.execution.free_mode = death.schedule.strategy == "free";
-  f.execution.outcome = sched::ExecutionResult::Outcome::kAborted;
-  f.execution.schedule = std::move(death.schedule);
-  if (hooks.hang) {
-    hooks.hang(f);
-    return;
-  }
-  std::fprintf(stderr, "gcstress: %s: %s (iteration %llu, seed %llu)\n",
-               f.violation.Signature().c_str(), f.violation.message.c_str(),
-               static_cast<unsigned long long>(f.iteration),
-               static_cast<unsigned long long>(f.execution.seed));
-}
-
-}  // namespace
-
 RunSummary Runner::Run(const Scenario& scenario, const RunHooks& hooks) {
   State& st = *state_;
   const RunConfig& config = st.config;
-  if (config.isolate) {
-    ++st.runs;
-    return RunIsolated(st.Plan(), scenario, hooks);
+  RunPolicy policy(scenario, config, st.spec, st.free_mode, st.explores, hooks);
+  const uint32_t jobs = st.explores ? 1 : config.jobs;
+  if (!config.isolate) {
+    InProcessExecutor executor(st.in_process, st.factory, scenario, config, st.free_mode, hooks,
+                               jobs);
+    return policy.Run(executor);
   }
-
-  RunState rs;
-  rs.scenario = &scenario;
-  rs.config = &config;
-  rs.track_violating = config.stop_on_kind.has_value();
-  rs.options.free_mode = st.free_mode;
-  rs.options.yield_per_mille = config.yield_per_mille;
-  rs.options.step_timeout = config.step_timeout;
-  const uint64_t limit = config.iterations == 0 ? kNoIteration : config.iterations;
-
-  RunSummary summary;
-  summary.strategy = st.spec;
-  RunMonitor monitor{rs, hooks, RunClock::now(), RunClock::now(), config.time_budget};
-  monitor.strategy = st.spec;
-
-  // Every worker beyond the first gets its own target; made on demand and kept.
-  const uint32_t jobs = (st.explores ? 1 : config.jobs);
-  while (st.executors.size() < jobs) {
-    Expected<std::unique_ptr<Target>> target = st.factory();
-    GCS_CHECK_MSG(target.ok(), "the target factory failed after succeeding once");
-    st.executors.push_back(std::make_unique<Executor>(std::move(target).value(),
-                                                      OracleOptions{.free_mode = st.free_mode}));
-  }
-  // The watchdog: each executor keeps a (private) page it reads.
-  std::optional<isolation::Watchdog> watchdog;
-  for (size_t w = 0; w < st.executors.size(); ++w)
-    st.executors[w]->SetMonitor(nullptr);
-  if (config.step_timeout.count() > 0) {
-    std::vector<const isolation::PageRegion*> regions;
-    for (size_t w = 0; w < jobs; ++w) {
-      if (st.watches.size() <= w) {
-        Expected<isolation::PageRegion> region = isolation::PageRegion::Create(/*shared=*/false);
-        GCS_CHECK_MSG(region.ok(), "cannot map the watchdog's progress page");
-        st.watches.push_back(std::make_unique<isolation::MonitoredPage>(std::move(region).value()));
-      }
-      st.watches[w]->region.Reset();
-      st.executors[w]->SetMonitor(&st.watches[w]->monitor);
-      regions.push_back(&st.watches[w]->region);
-    }
-    watchdog.emplace(
-        regions, config.step_timeout,
-        [&](size_t w) { ReportInProcessHang(scenario, config, st.watches[w]->region, hooks); },
-        static_cast<int>(ExitCode::kHang));
-  }
-  summary.workers = 1;
-
-  if (st.free_mode) {
-    summary.workers = jobs;
-    monitor.RunPhase(jobs, [&](uint32_t w) {
-      // The engine ignores the strategy in free mode; any will do.
-      auto unused = MakeValidStrategy("round-robin");
-      uint64_t i = 0;
-      while (rs.Claim(limit, &i))
-        rs.RunIteration(*st.executors[w], *unused, i);
-    });
-  } else if (st.explores) {
-    auto strategy = MakeValidStrategy(st.spec);
-    monitor.RunPhase(1, [&](uint32_t) {
-      uint64_t i = 0;
-      while (!rs.exhausted.load() && rs.Claim(limit, &i))
-        rs.RunIteration(*st.executors[0], *strategy, i);
-    });
-  } else {
-    // Calibration: one strategy object over the first iterations, in order.
-    auto calibrating = MakeValidStrategy(st.spec);
-    const uint64_t calibration_end = std::min(limit, kCalibrationIterations);
-    monitor.RunPhase(1, [&](uint32_t) {
-      uint64_t i = 0;
-      while (rs.Claim(calibration_end, &i))
-        rs.RunIteration(*st.executors[0], *calibrating, i);
-    });
-    if (!monitor.Stopping() && rs.next.load() < limit) {
-      // The spec the calibrated strategy would run the next execution with: from here on each
-      // iteration gets a fresh strategy from it, and so depends on nothing but its own seed.
-      calibrating->BeginExecution(IterationSeed(config.seed, calibration_end),
-                                  static_cast<uint32_t>(scenario.threads.size()));
-      const std::string frozen = calibrating->Spec();
-      summary.strategy = frozen;
-      {
-        std::lock_guard<std::mutex> guard(rs.mu);
-        monitor.strategy = frozen;
-      }
-      summary.workers = jobs;
-      monitor.RunPhase(jobs, [&](uint32_t w) {
-        uint64_t i = 0;
-        while (rs.Claim(limit, &i)) {
-          auto fresh = MakeValidStrategy(frozen);
-          rs.RunIteration(*st.executors[w], *fresh, i);
-        }
-      });
-    }
-  }
-  watchdog.reset();
-  return Summarize(rs, monitor, std::move(summary),
-                   [&](const Failure& f) { return Confirm(scenario, f, config.confirm); });
+  ++st.runs;
+  const ChildPlan plan = st.Plan();
+  ChildExecutor executor(plan, scenario, jobs);
+  RunSummary summary = policy.Run(executor);
+  summary.children = executor.children();
+  return summary;
 }
 
 uint32_t Runner::Confirm(const Scenario& scenario, const Failure& failure, uint32_t times) {
   State& st = *state_;
-  if (st.config.isolate) return ConfirmIsolated(st.Plan(), scenario, failure, times);
-  Executor& ex = *st.executors[0];
-  EngineOptions options;
-  options.free_mode = st.free_mode;
-  options.step_timeout = st.config.step_timeout;
-  options.yield_per_mille = st.config.yield_per_mille;
-  const std::string signature = failure.violation.Signature();
-  uint32_t same = 0;
-  for (uint32_t k = 0; k < times; ++k) {
-    JudgedExecution again;
-    if (st.free_mode) {
-      auto unused = MakeValidStrategy("round-robin");
-      again = ex.Execute(scenario, st.config.faults, *unused, failure.execution.seed, options);
-    } else {
-      again = ex.Replay(scenario, st.config.faults, failure.execution.schedule, options, nullptr);
-    }
-    if (again.verdict && again.verdict->Signature() == signature) ++same;
-  }
-  return same;
+  if (st.config.isolate) return ConfirmInChildren(st.Plan(), scenario, failure, times);
+  return ConfirmInProcess(*st.in_process.executors[0], scenario, st.config, st.free_mode, failure,
+                          times);
 }
 
 }  // namespace gcs

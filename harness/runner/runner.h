@@ -99,23 +99,29 @@ struct RunHooks {
 //     adaptive strategies calibrate (pct learns the number of steps an execution has: its k);
 //   - every later iteration runs on a fresh strategy built from the spec the calibrated object
 //     reports next ("pct:depth=3,steps=57") — its recorded spec — and its own seed.
-// Workers (config.jobs) claim iteration indices from one shared counter; since no iteration
-// depends on which worker runs it or what ran before it (past calibration), the results do not
-// depend on jobs. The exploring strategy (dfs) carries its search tree from one execution to the
-// next, so it runs on one worker, in order, until its tree is covered ("explored all N
-// schedules") or the iteration limit. Free mode runs every iteration on real parallel threads;
-// nothing there is reproducible but the per-thread yield draws.
+// Workers (config.jobs) take batches of consecutive iterations (shares of what is left, at most
+// config.batch) from one counter; since no iteration depends on which worker runs it or what ran
+// before it (past calibration), the results do not depend on jobs. The exploring strategy (dfs)
+// carries its search tree from one execution to the next, so it runs on one worker, in order, until
+// its tree is covered ("explored all N schedules") or the iteration limit. Free mode runs every
+// iteration on real parallel threads; nothing there is reproducible but the per-thread yield draws.
 //
 // Stopping. At the first violation (unless keep_going; with keep_going and stop_on_kind, at the
 // first violation of that kind): iterations above it are not started, the ones below it all
-// finish, and the reported failure is the lowest such iteration — the one jobs = 1 reports; the
-// summary counts exactly the iterations up to it, and the failures among them. The time budget and
-// the interrupt are looked at between iterations only; an execution always finishes. The wall clock
-// decides when to stop and what progress says, never what an execution does or reports.
+// finish (a worker stops at its own stopping violation, and the others hear of it between
+// iterations), and the reported failure is the lowest such iteration — the one jobs = 1 reports;
+// the summary counts exactly the iterations up to it, and the failures among them. The time budget
+// and the interrupt are looked at between iterations only; an execution always finishes. The wall
+// clock decides when to stop and what progress says, never what an execution does or reports.
 //
 // Determinism check (config.check_determinism): every execution is replayed from its schedule on
 // the same executor and compared (determinism_check.h); a difference ends the run with
 // kInternalError.
+//
+// How. One policy (RunPolicy, run_policy.h) decides all of the above and hands out batches to one
+// of two executors behind one interface (batch_executor.h): worker threads in this process
+// (InProcessExecutor), or child processes (ChildExecutor, below). Both run a batch's iterations
+// with the same loop (RunBatch, batch_loop.h).
 //
 // Isolation (config.isolate, "fork mode"). The calling thread forks child processes and runs
 // nothing itself: each child builds its own target and executor and runs a batch of iterations
@@ -127,7 +133,7 @@ struct RunHooks {
 // page and the child's stderr and records a verdict for the iteration it was running — crash,
 // hang, or the sanitizer report's kind (post_mortem.h) — with its seed and its schedule up to
 // the death, which `gcstress replay` reproduces. A fresh child then takes the rest of the batch.
-// A child that ends its batch cleanly is kept (BatchWorker, isolated_run.h): it waits for the
+// A child that ends its batch cleanly is kept (BatchWorker, child_executor.h): it waits for the
 // next batch — of this run, or of the next Run call's scenario, which it is sent as JSON — and
 // names on the page the scenario it runs, so that a search over many short scenarios (run
 // --generate) pays a fork per crash, not per scenario, and each death stays its scenario's. A
