@@ -5,9 +5,9 @@
 #include "harness/cli/commands.h"
 #include "harness/cli/interrupt.h"
 #include "harness/cli/report_output.h"
-#include "harness/cli/scenario_inputs.h"
 #include "harness/cli/table.h"
 #include "harness/runner/expect_check.h"
+#include "harness/scenario/scenario_loader.h"
 
 namespace gcs::cli {
 namespace {
@@ -28,7 +28,7 @@ ExitCode CheckCommand(const Invocation& inv) {
   Expected<Runner> probe = Runner::Create(*config);
   if (PrintIfError(probe)) return ExitCode::kBadInput;
   Expected<std::vector<ScenarioInput>> inputs =
-      LoadScenarioInputs(inv.inputs, probe->ScenarioLoadOptions());
+      LoadScenarioFiles(inv.inputs, probe->ScenarioLoadOptions());
   if (PrintIfError(inputs)) return ExitCode::kBadInput;
   RunHooks hooks;
   hooks.interrupt = InstallInterruptHandler();

@@ -9,8 +9,8 @@
 #include "harness/cli/interrupt.h"
 #include "harness/cli/progress_line.h"
 #include "harness/cli/report_output.h"
-#include "harness/cli/scenario_inputs.h"
 #include "harness/runner/runner.h"
+#include "harness/scenario/scenario_loader.h"
 
 namespace gcs::cli {
 
@@ -23,7 +23,7 @@ ExitCode LoopCommand(const Invocation& inv) {
   Expected<Runner> runner = Runner::Create(*config);
   if (PrintIfError(runner)) return ExitCode::kBadInput;
   Expected<std::vector<ScenarioInput>> inputs =
-      LoadScenarioInputs(inv.inputs, runner->ScenarioLoadOptions());
+      LoadScenarioFiles(inv.inputs, runner->ScenarioLoadOptions());
   if (PrintIfError(inputs)) return ExitCode::kBadInput;
   const ScenarioInput& input = inputs->at(0);
   Expected<std::chrono::milliseconds> convert_budget =

@@ -9,9 +9,9 @@
 #include "harness/cli/duration.h"
 #include "harness/cli/interrupt.h"
 #include "harness/cli/report_output.h"
-#include "harness/cli/scenario_inputs.h"
 #include "harness/reporters/junit_reporter.h"
 #include "harness/runner/runner.h"
+#include "harness/scenario/scenario_loader.h"
 
 namespace gcs::cli {
 namespace {
@@ -48,7 +48,7 @@ ExitCode RunCommand(const Invocation& inv) {
   Expected<Runner> runner = Runner::Create(*config);
   if (PrintIfError(runner)) return ExitCode::kBadInput;
   Expected<std::vector<ScenarioInput>> inputs =
-      LoadScenarioInputs(inv.inputs, runner->ScenarioLoadOptions());
+      LoadScenarioFiles(inv.inputs, runner->ScenarioLoadOptions());
   if (PrintIfError(inputs)) return ExitCode::kBadInput;
   // --generate N: after the files, the scenarios `gcstress gen --seed S --count N` prints. All are
   // made before anything runs, like files are loaded, so N is bounded by memory: 100000 is about

@@ -105,18 +105,13 @@ std::vector<std::string> CellRow(const ZooCell& c) {
           CellReplay(c)};
 }
 
-// A real system's row: which system and version, the scenario, what pct found and how fast.
+// A real system's row: which system and version, then what a seed fault's row says from its
+// scenario on.
 std::vector<std::string> RealRow(const ZooCell& c) {
-  return {c.system,
-          c.version.empty() ? "-" : c.version,
-          Short(c.scenario),
-          c.strategy,
-          c.found ? "yes" : "no",
-          CellKind(c),
-          std::to_string(c.iterations),
-          Seconds(c.seconds),
-          ReproSteps(c),
-          CellReplay(c)};
+  std::vector<std::string> row = {c.system, c.version.empty() ? "-" : c.version};
+  const std::vector<std::string> cell = CellRow(c);
+  row.insert(row.end(), cell.begin() + 1, cell.end());
+  return row;
 }
 
 // "pyo3 0.17.3"; a fault cell's fault.

@@ -1,4 +1,5 @@
 // gcstress runner — RunBatch: the iterations of one batch on one Executor, wherever it runs.
+// Defined in harness/runner/executor.cc, beside the Executor it drives.
 #pragma once
 
 #include <cstdint>

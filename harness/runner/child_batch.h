@@ -1,5 +1,6 @@
 // gcstress runner — batches of iterations run by a child process in fork mode, and the messages
 // it and its parent exchange.
+// Defined in harness/runner/child_executor.cc, beside the parent's side (ChildExecutor).
 #pragma once
 
 #include <cstdint>

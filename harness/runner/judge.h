@@ -1,5 +1,6 @@
 // gcstress runner — Judge: the verdict on one execution, from the oracles and the execution's
 // outcome. The one place that decides what counts as a violation and which one is reported.
+// Defined in harness/runner/executor.cc, beside the Executor that owns a Judge.
 #pragma once
 
 #include <optional>

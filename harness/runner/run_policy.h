@@ -1,4 +1,5 @@
 // gcstress runner — RunPolicy: the one run policy, for either executor (batch_executor.h).
+// Defined in harness/runner/runner.cc, beside the Runner that runs it.
 #pragma once
 
 #include <cstdint>

@@ -1,4 +1,5 @@
 // gcstress scenario — the JSON form's reader: a parsed scenario document into a ScenarioDraft.
+// Defined in harness/scenario/scenario_loader.cc, beside LoadScenarioText, which calls it.
 #pragma once
 
 #include <nlohmann/json.hpp>

@@ -18,6 +18,17 @@ namespace gcs {
 // Every error is one InputError: file, a JSON pointer (or "line L column C" for syntax errors)
 // and a one-line message. None of these throws, whatever the input.
 Expected<Scenario> LoadScenarioFile(const std::string& path, const LoadOptions& options);
+
+// A scenario file a command names, loaded.
+struct ScenarioInput {
+  std::string path;
+  Scenario scenario;
+};
+
+// Loads every file in order, all before anything runs; the first bad one is the error, so a typo
+// in the last of ten files exits 2 before the first one runs.
+Expected<std::vector<ScenarioInput>> LoadScenarioFiles(const std::vector<std::string>& paths,
+                                                       const LoadOptions& options);
 Expected<Scenario> LoadScenarioText(std::string_view text, std::string_view file,
                                     const LoadOptions& options);
 
