@@ -48,21 +48,15 @@ class Engine::Recorder final : public core::Observer, public sched::DecisionList
     }
   }
   void OnEvent(const core::Event& event) override {
-    TraceEntry e;
-    e.kind = TraceEntry::Kind::kEvent;
-    e.thread = event.thread;
-    e.event = event;
-    Add(e);
+    Add(TraceEntry{.kind = TraceEntry::Kind::kEvent, .thread = event.thread, .event = event});
   }
   void OnDecision(uint64_t, const char* site, sched::ThreadIndex from,
                   sched::ThreadIndex to) override {
     if (from == to) return;  // kept running: not worth a line
-    TraceEntry e;
-    e.kind = TraceEntry::Kind::kDecision;
-    e.thread = from == sched::kNoThread ? to : from;
-    e.to = to;
-    e.site = site;
-    Add(e);
+    Add(TraceEntry{.kind = TraceEntry::Kind::kDecision,
+                   .thread = from == sched::kNoThread ? to : from,
+                   .to = to,
+                   .site = site});
   }
 
  private:
@@ -112,11 +106,10 @@ Engine::~Engine() = default;
 void Engine::LetGo(Context& ctx, uint32_t thread, const VarTable::Released& released) {
   // The entry comes first: from here on the scenario no longer holds the value, so whatever the
   // target does to it next (a decref, a free) is judged with the value already gone.
-  TraceEntry e;
-  e.kind = TraceEntry::Kind::kDiscard;
-  e.thread = thread;
-  e.var = released.var;
-  e.value = released.value;
+  TraceEntry e{.kind = TraceEntry::Kind::kDiscard,
+               .thread = thread,
+               .var = released.var,
+               .value = released.value};
   ctx.recorder->Add(e);
   const StepResult r =
       target_.Discard(thread, ctx.scenario->vars[released.var].kind, released.value);
@@ -154,20 +147,15 @@ size_t ReadFields(const Step& step, StepRequest& req, VarField out[6]) {
 void Engine::RunStep(Context& ctx, uint32_t thread, uint32_t index) {
   const Step& step = ctx.scenario->threads[thread].steps[index];
   ctx.steps.fetch_add(1, std::memory_order_relaxed);
-  TraceEntry begin;
-  begin.kind = TraceEntry::Kind::kStepBegin;
-  begin.thread = thread;
-  begin.step = index;
-  ctx.recorder->Add(begin);
+  ctx.recorder->Add(
+      TraceEntry{.kind = TraceEntry::Kind::kStepBegin, .thread = thread, .step = index});
 
   auto skip = [&](VarId var, std::string_view reason) {
-    TraceEntry e;
-    e.kind = TraceEntry::Kind::kStepSkipped;
-    e.thread = thread;
-    e.step = index;
-    e.var = var;
-    e.error = reason;
-    ctx.recorder->Add(e);
+    ctx.recorder->Add(TraceEntry{.kind = TraceEntry::Kind::kStepSkipped,
+                                 .thread = thread,
+                                 .step = index,
+                                 .var = var,
+                                 .error = reason});
   };
   // A VM that does not exist yet, or a worker that already started: skipped, as for unbound
   // variables, so every schedule of a valid scenario is valid.
@@ -223,11 +211,9 @@ void Engine::RunStep(Context& ctx, uint32_t thread, uint32_t index) {
   }
 
   if (step.op == Op::kSwitchVm && result.ok()) ctx.vm_exists[static_cast<size_t>(step.vm)] = true;
-  TraceEntry end;
-  end.kind = TraceEntry::Kind::kStepEnd;
-  end.thread = thread;
-  end.step = index;
-  end.error = result.error;
+  if (step.op == Op::kYield && !ctx.options->free_mode) controller_.Yielded();
+  TraceEntry end{
+      .kind = TraceEntry::Kind::kStepEnd, .thread = thread, .step = index, .error = result.error};
   std::optional<VarTable::Released> old;
   if (result.ok() && step.as != kNoVar && GetOpInfo(step.op).bind != BindKind::kNone) {
     if (result.bound) {
@@ -246,27 +232,18 @@ void Engine::RunStep(Context& ctx, uint32_t thread, uint32_t index) {
 void Engine::Body(Context& ctx, uint32_t thread) {
   const ThreadSpec& spec = ctx.scenario->threads[thread];
   target_.ThreadBegin(thread);
-  TraceEntry start;
-  start.kind = TraceEntry::Kind::kThreadStart;
-  start.thread = thread;
-  ctx.recorder->Add(start);
+  ctx.recorder->Add(TraceEntry{.kind = TraceEntry::Kind::kThreadStart, .thread = thread});
   for (uint32_t i = 0; i < spec.steps.size(); ++i) {
     if (i > 0) ctx.hooks->Point(kStepPointSite);
     if (target_.ThreadStopped(thread)) {
-      TraceEntry stop;
-      stop.kind = TraceEntry::Kind::kThreadStop;
-      stop.thread = thread;
-      stop.step = i;
-      ctx.recorder->Add(stop);
+      ctx.recorder->Add(
+          TraceEntry{.kind = TraceEntry::Kind::kThreadStop, .thread = thread, .step = i});
       break;
     }
     RunStep(ctx, thread, i);
   }
   target_.ThreadEnd(thread);
-  TraceEntry end;
-  end.kind = TraceEntry::Kind::kThreadEnd;
-  end.thread = thread;
-  ctx.recorder->Add(end);
+  ctx.recorder->Add(TraceEntry{.kind = TraceEntry::Kind::kThreadEnd, .thread = thread});
 }
 
 Execution Engine::Run(const Scenario& scenario, const std::vector<std::string>& faults,
@@ -320,10 +297,7 @@ Execution Engine::Run(const Scenario& scenario, const std::vector<std::string>& 
   exec.steps = ctx.steps.load();
 
   if (exec.outcome == sched::ExecutionResult::Outcome::kCompleted) {
-    TraceEntry td;
-    td.kind = TraceEntry::Kind::kTeardown;
-    td.thread = n;
-    recorder.Add(td);
+    recorder.Add(TraceEntry{.kind = TraceEntry::Kind::kTeardown, .thread = n});
     vars_.UnbindAll(released_);
     for (const VarTable::Released& r : released_)
       LetGo(ctx, n, r);

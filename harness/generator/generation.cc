@@ -1,5 +1,5 @@
-// gcstress generator — Generation: the model, the step primitives, single-step productions and
-// the top loop.
+// gcstress generator — Generation: the model, single-step productions and the top loop (the step
+// primitives are in primitives.cc).
 #include "harness/generator/generation.h"
 
 #include <algorithm>
@@ -78,202 +78,6 @@ VarId Generation::BindTarget(BindKind kind, uint32_t t, bool proxy, const char* 
 // destroy_vm name a VM no switch_vm introduces, which the loader refuses.
 int16_t Generation::NewSwitchVm() {
   return static_cast<int16_t>(vms_.size());
-}
-
-// --- primitives
-
-bool Generation::Emit(uint32_t t, const Step& step) {
-  if (!Usable(step.op) || !Room(t)) return false;
-  ThreadModel& me = model_[t];
-  threads_[t].steps.push_back(step);
-  if (me.attached && step.op != Op::kAttach) ++me.attached_for;
-  ++tick_;
-  return true;
-}
-
-VarId Generation::EmitNew(uint32_t t, ObjType type) {
-  if (!Usable(Op::kNew) || !Room(t)) return kNoVar;
-  Step step;
-  step.op = Op::kNew;
-  step.type = type;
-  step.as = BindTarget(BindKind::kHandle, t, false, "o");
-  VarModel& v = vars_[step.as];
-  v.from_new = v.bindings == 1;
-  v.vm = model_[t].vm;
-  v.proxy = false;
-  v.owner_vm = -1;
-  v.live = true;
-  model_[t].recent = step.as;
-  Emit(t, step);
-  return step.as;
-}
-
-VarId Generation::BindHandleLike(uint32_t t, const VarModel& from) {
-  const VarId as = BindTarget(BindKind::kHandle, t, from.proxy, from.proxy ? "p" : "o");
-  VarModel& v = vars_[as];
-  v.vm = from.vm;
-  v.proxy = from.proxy;
-  v.owner_vm = from.owner_vm;
-  v.live = true;
-  model_[t].recent = as;
-  return as;
-}
-
-VarId Generation::EmitClone(uint32_t t, VarId x) {
-  if (x == kNoVar || vars_[x].sealed || !Usable(Op::kClone) || !Room(t)) return kNoVar;
-  Step step;
-  step.op = Op::kClone;
-  step.obj = x;
-  vars_[x].aliased = true;
-  const VarModel from = vars_[x];
-  step.as = BindHandleLike(t, from);
-  Emit(t, step);
-  return step.as;
-}
-
-bool Generation::EmitDrop(uint32_t t, VarId x) {
-  if (x == kNoVar) return false;
-  Step step;
-  step.op = Op::kDrop;
-  step.obj = x;
-  if (!Emit(t, step)) return false;
-  vars_[x].live = false;
-  if (model_[t].recent == x) model_[t].recent = kNoVar;
-  return true;
-}
-
-bool Generation::EmitSet(uint32_t t, VarId obj, int8_t field, VarId to) {
-  if (obj == kNoVar || to == kNoVar || vars_[obj].sealed) return false;
-  Step step;
-  step.op = Op::kSet;
-  step.obj = obj;
-  step.field = field;
-  step.to = to;
-  if (!Emit(t, step)) return false;
-  vars_[obj].has_out = true;
-  edges_.emplace_back(obj, to);
-  return true;
-}
-
-VarId Generation::EmitWeak(uint32_t t, VarId x) {
-  if (x == kNoVar || vars_[x].sealed || !Usable(Op::kWeak) || !Room(t)) return kNoVar;
-  Step step;
-  step.op = Op::kWeak;
-  step.obj = x;
-  vars_[x].aliased = true;
-  const VarModel from = vars_[x];
-  step.as = BindTarget(BindKind::kWeak, t, from.proxy, "wk");
-  VarModel& v = vars_[step.as];
-  v.vm = from.vm;
-  v.proxy = from.proxy;
-  v.owner_vm = from.owner_vm;
-  Emit(t, step);
-  return step.as;
-}
-
-VarId Generation::EmitUpgrade(uint32_t t, VarId w) {
-  if (w == kNoVar || !Usable(Op::kUpgrade) || !Room(t)) return kNoVar;
-  Step step;
-  step.op = Op::kUpgrade;
-  step.weak = w;
-  const VarModel from = vars_[w];
-  step.as = BindHandleLike(t, from);
-  Emit(t, step);
-  return step.as;
-}
-
-bool Generation::EmitUse(uint32_t t, VarId x) {
-  if (x == kNoVar) return false;
-  Step step;
-  step.op = Op::kUse;
-  step.obj = x;
-  return Emit(t, step);
-}
-
-bool Generation::EmitVmOp(uint32_t t, Op op, int16_t vm) {
-  Step step;
-  step.op = op;
-  step.vm = vm;
-  return Emit(t, step);
-}
-
-VarId Generation::EmitExport(uint32_t t, VarId x, int16_t vm) {
-  if (x == kNoVar || vars_[x].sealed || !Usable(Op::kExport) || !Room(t)) return kNoVar;
-  Step step;
-  step.op = Op::kExport;
-  step.obj = x;
-  step.vm = vm;
-  vars_[x].aliased = true;
-  vars_[x].exported_to.push_back(vm);
-  const int16_t owner = vars_[x].vm;
-  step.as = BindTarget(BindKind::kHandle, t, true, "p");
-  VarModel& p = vars_[step.as];
-  p.vm = vm;
-  p.proxy = true;
-  p.owner_vm = owner;
-  p.live = true;
-  p.called = false;
-  Emit(t, step);
-  return step.as;
-}
-
-bool Generation::EmitCall(uint32_t t, VarId proxy, VarId from) {
-  if (proxy == kNoVar) return false;
-  Step step;
-  step.op = Op::kCall;
-  step.obj = proxy;
-  step.from = from;
-  if (!Emit(t, step)) return false;
-  vars_[proxy].called = true;
-  return true;
-}
-
-bool Generation::EmitRelease(uint32_t t, VarId proxy) {
-  if (proxy == kNoVar) return false;
-  Step step;
-  step.op = Op::kRelease;
-  step.obj = proxy;
-  if (!Emit(t, step)) return false;
-  vars_[proxy].live = false;
-  return true;
-}
-
-bool Generation::EmitPlain(uint32_t t, Op op) {
-  Step step;
-  step.op = op;
-  if (!Emit(t, step)) return false;
-  ThreadModel& me = model_[t];
-  if (op == Op::kAttach) {
-    me.attached = true;
-    me.attached_for = 0;
-  } else if (op == Op::kDetach) {
-    me.attached = false;
-  }
-  return true;
-}
-
-bool Generation::EmitSwitch(uint32_t t, int16_t vm) {
-  Step step;
-  step.op = Op::kSwitchVm;
-  step.vm = vm;
-  if (!Emit(t, step)) return false;
-  if (static_cast<size_t>(vm) == vms_.size()) {
-    ++switch_vms_;
-    vms_.push_back("v" + std::to_string(switch_vms_));
-  }
-  ThreadModel& me = model_[t];
-  me.left_vm = me.vm;
-  me.vm = vm;
-  return true;
-}
-
-bool Generation::EmitWorkerOp(uint32_t t, Op op, uint32_t worker) {
-  Step step;
-  step.op = op;
-  step.worker = static_cast<int16_t>(worker);
-  if (!Emit(t, step)) return false;
-  if (op == Op::kSpawn && spawner_[worker] < 0) spawner_[worker] = static_cast<int32_t>(t);
-  return true;
 }
 
 // --- single-step productions
@@ -392,11 +196,12 @@ bool Generation::RandomHandleStep(Op op, uint32_t t) {
                         return (v.live ? 4 : 1) * (v.binder == t ? 2 : 1) * Recency(v);
                       }));
     case Op::kClear: {
-      Step step;
-      step.op = op;
-      step.obj = PickVar(BindKind::kHandle,
-                         [&](const VarModel& v) -> uint64_t { return Plain(v) * SameVm(t, v); });
-      step.field = static_cast<int8_t>(Below(kMaxFields));
+      // Designated initializers are evaluated in order: the variable is drawn before the field.
+      const Step step{
+          .op = op,
+          .obj = PickVar(BindKind::kHandle,
+                         [&](const VarModel& v) -> uint64_t { return Plain(v) * SameVm(t, v); }),
+          .field = static_cast<int8_t>(Below(kMaxFields))};
       return Emit(t, step);
     }
     case Op::kWeak:
@@ -442,15 +247,13 @@ bool Generation::RandomSet(uint32_t t) {
 }
 
 bool Generation::RandomRegistryStep(Op op, uint32_t t) {
-  Step step;
-  step.op = op;
   if (op == Op::kUnregister) {
-    step.token = PickVar(BindKind::kToken, [](const VarModel&) { return 1; });
-    return Emit(t, step);
+    return Emit(
+        t, Step{.op = op, .token = PickVar(BindKind::kToken, [](const VarModel&) { return 1; })});
   }
-  step.obj = PickVar(BindKind::kHandle, [&](const VarModel& v) -> uint64_t {
-    return v.sealed ? 0 : Lively(v) * SameVm(t, v) * Plain(v);
-  });
+  Step step{.op = op, .obj = PickVar(BindKind::kHandle, [&](const VarModel& v) -> uint64_t {
+                        return v.sealed ? 0 : Lively(v) * SameVm(t, v) * Plain(v);
+                      })};
   if (step.obj == kNoVar) return false;
   const VarId target = step.obj;
   vars_[target].registered = true;

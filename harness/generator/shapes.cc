@@ -296,9 +296,7 @@ bool Generation::RegistryAroundCollection(uint32_t t) {
     wrote = x != kNoVar;
   }
   if (x == kNoVar || !Room(t)) return wrote;
-  Step step;
-  step.op = Op::kRegister;
-  step.obj = x;
+  Step step{.op = Op::kRegister, .obj = x};
   if (Chance(30) && Usable(Op::kNew)) {
     const VarId h = EmitNew(t, ObjType::kObject);
     // Only a pristine object may be held (VarModel, "registry discipline"): a fresh one is.
@@ -314,9 +312,7 @@ bool Generation::RegistryAroundCollection(uint32_t t) {
   Emit(t, step);
   EmitVmOp(*collector, Op::kGc, model_[*collector].vm == vm ? int16_t{-1} : vm);
   if (Chance(40)) EmitDrop(t, x);
-  Step unregister;
-  unregister.op = Op::kUnregister;
-  unregister.token = step.as;
+  const Step unregister{.op = Op::kUnregister, .token = step.as};
   auto u = Chance(50) ? PickOtherThread(t, [](uint32_t) -> uint64_t { return 1; })
                       : std::optional<uint32_t>(t);
   Emit(u ? *u : t, unregister);

@@ -65,6 +65,7 @@ class ExecutionMonitor final : public ExecutionObserver, public ViolationSink {
     uint64_t NextU64() override;
     // Every call the controller makes is forwarded: pct calibrates on this one.
     void OnExecutionPoints(uint64_t points) override { inner_->OnExecutionPoints(points); }
+    void OnYield(sched::ThreadIndex thread) override { inner_->OnYield(thread); }
     bool EndExecution() override { return inner_->EndExecution(); }
 
     sched::Strategy* inner_ = nullptr;

@@ -90,6 +90,7 @@ class DecisionLog final : public sched::Strategy {
     return v;
   }
   void OnExecutionPoints(uint64_t points) override { inner_.OnExecutionPoints(points); }
+  void OnYield(sched::ThreadIndex thread) override { inner_.OnYield(thread); }
   bool EndExecution() override { return inner_.EndExecution(); }
   const std::vector<sched::Decision>& decisions() const { return decisions_; }
 

@@ -1,4 +1,4 @@
-// gcstress scenario — loading and validating scenario JSON (format 1, scenarios/README.md).
+// gcstress scenario — loading scenarios (format 1, scenarios/README.md): read, then validate.
 #pragma once
 
 #include <string>
@@ -11,21 +11,9 @@
 #include "harness/scenario/json_input.h"
 #include "harness/scenario/op.h"
 #include "harness/scenario/scenario.h"
+#include "harness/scenario/scenario_validation.h"
 
 namespace gcs {
-
-// What the loader validates against besides the format itself: the chosen target.
-struct LoadOptions {
-  // The target's fault names; every "expect" entry's faults must be among them. The loader knows
-  // no fault names of its own: they belong to the target.
-  std::vector<std::string> known_faults;
-  // What an "expect" entry's "target" may name: target names and "name@version" pairs. Empty:
-  // any well-formed name is accepted (the fuzzers, which know no targets but the core).
-  std::vector<std::string> known_targets;
-  // Named in messages ("op \"export\" is not supported by target \"cpython\"").
-  std::string target = "core";
-  OpSet supported_ops = kAllOps;
-};
 
 // Every error is one InputError: file, a JSON pointer (or "line L column C" for syntax errors)
 // and a one-line message. None of these throws, whatever the input.
@@ -33,16 +21,18 @@ Expected<Scenario> LoadScenarioFile(const std::string& path, const LoadOptions& 
 Expected<Scenario> LoadScenarioText(std::string_view text, std::string_view file,
                                     const LoadOptions& options);
 
-// Validates an already parsed scenario, e.g. one embedded in a repro file under "/scenario":
-// pointers in messages start with `pointer_prefix`. Recomputes vars, vms and `spawned` from the
-// steps, so ScenarioFromJson(ScenarioToJson(s)) also normalizes a programmatically built s.
+// Reads (DraftFromJson) and validates an already parsed scenario, e.g. one embedded in a repro file
+// under "/scenario": pointers in messages start with `pointer_prefix`. Recomputes vars, vms and
+// `spawned` from the steps, so ScenarioFromJson(ScenarioToJson(s)) also normalizes a
+// programmatically built s.
 Expected<Scenario> ScenarioFromJson(const nlohmann::ordered_json& json, std::string_view file,
                                     std::string_view pointer_prefix, const LoadOptions& options);
 
-// ScenarioFromJson(ScenarioToJson(draft), file, "", options) without the JSON: the same passes,
-// checks, result and first error, read from the draft itself (a draft's thread names may repeat,
-// which JSON cannot say: "duplicate thread name", as ParseJson words it). What ScenarioToJson
-// GCS_CHECKs about a draft (indices in range, required fields set) is GCS_CHECKed here too.
+// ScenarioFromJson(ScenarioToJson(draft), file, "", options) without the JSON: the same
+// validation (ValidateDraft of DraftFromScenario), result and first error (a draft's thread names
+// may repeat, which JSON cannot say: "duplicate thread name", as ParseJson words it). What
+// ScenarioToJson GCS_CHECKs about a draft (indices in range, required fields set) is GCS_CHECKed
+// here too.
 // For scenarios built in memory once per fuzz case or minimizer candidate, where building and
 // reading back a JSON document would cost more than running the scenario.
 Expected<Scenario> NormalizeScenario(const Scenario& draft, std::string_view file,

@@ -327,6 +327,11 @@ void Controller::Enable(ThreadIndex thread) {
   if (threads_[thread].state == ThreadState::kDisabled) SetState(thread, ThreadState::kRunnable);
 }
 
+void Controller::Yielded() {
+  Worker& self = CheckRunning();
+  recording_.OnYield(self.index);
+}
+
 ThreadIndex Controller::Current() const {
   return CheckRunning().index;
 }

@@ -133,6 +133,9 @@ class Controller final : public core::SchedHooks {
 
   // Lets a disabled thread start (it becomes runnable; no switch). No-op if already enabled.
   void Enable(ThreadIndex thread);
+  // The running thread has run a yield op (a place the program offers to let others run): tells
+  // the strategy (Strategy::OnYield). No switch here: the next Point decides.
+  void Yielded();
   // The running thread.
   ThreadIndex Current() const;
   // A draw from the strategy, recorded in the schedule like a thread choice.

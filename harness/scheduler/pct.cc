@@ -13,14 +13,17 @@ constexpr uint64_t kChoiceStream = 1;
 constexpr uint64_t kDrawStream = 2;
 }  // namespace
 
-PctStrategy::PctStrategy(uint32_t depth, uint64_t initial_steps)
-    : depth_(depth), step_estimate_(initial_steps) {
+PctStrategy::PctStrategy(uint32_t depth, uint64_t initial_steps, bool yields)
+    : depth_(depth), yields_(yields), step_estimate_(initial_steps) {
   GCS_CHECK(depth >= 1);
   GCS_CHECK(initial_steps >= 1);
 }
 
 std::string PctStrategy::Spec() const {
-  return "pct:depth=" + std::to_string(depth_) + ",steps=" + std::to_string(step_estimate_);
+  // yields at its default goes unsaid, so specs recorded before the parameter read the same.
+  const bool said = yields_ != (StrategyParamDefault("pct", "yields") != 0);
+  return "pct:depth=" + std::to_string(depth_) + ",steps=" + std::to_string(step_estimate_) +
+         (said ? ",yields=" + std::string(yields_ ? "1" : "0") : "");
 }
 
 void PctStrategy::BeginExecution(uint64_t seed, uint32_t num_threads) {
@@ -36,7 +39,8 @@ void PctStrategy::BeginExecution(uint64_t seed, uint32_t num_threads) {
 
   // Initial priorities: a uniformly random permutation of d .. d+n-1 (Fisher-Yates).
   priorities_.resize(num_threads);
-  std::iota(priorities_.begin(), priorities_.end(), uint64_t{depth_});
+  std::iota(priorities_.begin(), priorities_.end(), int64_t{depth_});
+  next_low_ = int64_t{depth_} - 1;
   for (uint32_t i = num_threads; i > 1; --i) {
     std::swap(priorities_[i - 1], priorities_[choices_.Below(i)]);
   }
@@ -63,9 +67,7 @@ ThreadIndex PctStrategy::NextThread(std::span<const ThreadIndex> runnable, Threa
   if (current != kNoThread && next_change_ < change_points_.size() &&
       change_points_[next_change_] == steps_) {
     ++next_change_;
-    // The j-th change point (j = next_change_) demotes to d-j: below every initial priority
-    // (>= d) and below every thread demoted earlier (d-1 .. d-j+1).
-    priorities_[current] = depth_ - next_change_;
+    Demote(current);
   }
   ThreadIndex best = runnable.front();
   for (ThreadIndex t : runnable) {
@@ -73,6 +75,18 @@ ThreadIndex PctStrategy::NextThread(std::span<const ThreadIndex> runnable, Threa
     if (priorities_[t] > priorities_[best]) best = t;
   }
   return best;
+}
+
+void PctStrategy::OnYield(ThreadIndex thread) {
+  GCS_CHECK_MSG(thread < priorities_.size(), "OnYield before BeginExecution");
+  if (yields_) Demote(thread);
+}
+
+// Without yields the j-th change point demotes to d-j, as in the paper: below every initial
+// priority (>= d) and below every thread demoted earlier (d-1 .. d-j+1). A yield demotes the same
+// way, so the priorities go on down past 0.
+void PctStrategy::Demote(ThreadIndex thread) {
+  priorities_[thread] = next_low_--;
 }
 
 }  // namespace gcs::sched

@@ -40,7 +40,8 @@ namespace gcs::sched {
 // fresh strategy built from an execution's recorded spec with its seed repeats it exactly.
 class PctStrategy final : public Strategy {
  public:
-  PctStrategy(uint32_t depth, uint64_t initial_steps);
+  // `yields`: demote a thread at its yield ops too (OnYield), as at a change point.
+  PctStrategy(uint32_t depth, uint64_t initial_steps, bool yields);
 
   std::string Spec() const override;
   void BeginExecution(uint64_t seed, uint32_t num_threads) override;
@@ -48,6 +49,7 @@ class PctStrategy final : public Strategy {
                          bool current_runnable) override;
   uint64_t NextU64() override { return draws_.Next(); }
   void OnExecutionPoints(uint64_t points) override { points_ = points; }
+  void OnYield(ThreadIndex thread) override;
 
   uint32_t depth() const { return depth_; }
   // k for the current execution.
@@ -56,13 +58,18 @@ class PctStrategy final : public Strategy {
   std::span<const uint64_t> change_points() const { return change_points_; }
 
  private:
+  // Below every thread: the priority the next demotion (change point or yield) gives.
+  void Demote(ThreadIndex thread);
+
   uint32_t depth_;
+  bool yields_;
   uint64_t step_estimate_;
-  uint64_t max_steps_seen_ = 0;       // over finished executions
-  uint64_t steps_ = 0;                // choice points in the current execution
-  uint64_t points_ = 0;               // schedule points of the last finished execution
-  bool started_ = false;              // an execution has begun (steps_ belongs to it)
-  std::vector<uint64_t> priorities_;  // by thread; the highest runnable one runs
+  uint64_t max_steps_seen_ = 0;      // over finished executions
+  uint64_t steps_ = 0;               // choice points in the current execution
+  uint64_t points_ = 0;              // schedule points of the last finished execution
+  bool started_ = false;             // an execution has begun (steps_ belongs to it)
+  std::vector<int64_t> priorities_;  // by thread; the highest runnable one runs
+  int64_t next_low_ = 0;             // the next demotion's priority: below every thread's
   std::vector<uint64_t> change_points_;
   size_t next_change_ = 0;
   Xoshiro256 choices_;

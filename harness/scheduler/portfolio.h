@@ -32,7 +32,10 @@ namespace gcs::sched {
 // recorded spec with the execution's seed picks the same variant and repeats it exactly.
 class PortfolioStrategy final : public Strategy {
  public:
-  PortfolioStrategy(uint32_t max_depth, uint32_t random_percent, uint64_t initial_steps);
+  // `yields_percent`: the share of pct variants that demote a thread at its yield ops
+  // (PctStrategy's yields).
+  PortfolioStrategy(uint32_t max_depth, uint32_t random_percent, uint64_t initial_steps,
+                    uint32_t yields_percent);
 
   std::string Spec() const override;
   void BeginExecution(uint64_t seed, uint32_t num_threads) override;
@@ -40,6 +43,7 @@ class PortfolioStrategy final : public Strategy {
                          bool current_runnable) override;
   uint64_t NextU64() override;
   void OnExecutionPoints(uint64_t points) override { points_ = points; }
+  void OnYield(ThreadIndex thread) override { Active().OnYield(thread); }
 
   // The current execution's variant: "random" or pct's spec ("pct:depth=4,steps=57").
   std::string Variant() const;
@@ -50,6 +54,7 @@ class PortfolioStrategy final : public Strategy {
 
   uint32_t max_depth_;
   uint32_t random_percent_;
+  uint32_t yields_percent_;
   uint64_t step_estimate_;
   uint64_t max_points_seen_ = 0;  // over finished executions
   uint64_t points_ = 0;           // schedule points of the last finished execution

@@ -44,6 +44,7 @@ class RecordingStrategy final : public Strategy {
                          bool current_runnable) override;
   uint64_t NextU64() override;
   void OnExecutionPoints(uint64_t points) override { inner_->OnExecutionPoints(points); }
+  void OnYield(ThreadIndex thread) override { inner_->OnYield(thread); }
   bool EndExecution() override { return inner_->EndExecution(); }
 
   // The same, recorded in `lane` (< max(1, num_threads)) at schedule position `position`. Within

@@ -173,11 +173,12 @@ class ParamValues {
 std::unique_ptr<Strategy> Construct(StrategyId id, const ParamValues& v) {
   switch (id) {
     case StrategyId::kPct:
-      return std::make_unique<PctStrategy>(static_cast<uint32_t>(v.Get("depth")), v.Get("steps"));
+      return std::make_unique<PctStrategy>(static_cast<uint32_t>(v.Get("depth")), v.Get("steps"),
+                                           v.Get("yields") != 0);
     case StrategyId::kPortfolio:
-      return std::make_unique<PortfolioStrategy>(static_cast<uint32_t>(v.Get("max-depth")),
-                                                 static_cast<uint32_t>(v.Get("random")),
-                                                 v.Get("steps"));
+      return std::make_unique<PortfolioStrategy>(
+          static_cast<uint32_t>(v.Get("max-depth")), static_cast<uint32_t>(v.Get("random")),
+          v.Get("steps"), static_cast<uint32_t>(v.Get("yields")));
     case StrategyId::kRandom:
       return std::make_unique<RandomStrategy>();
     case StrategyId::kRoundRobin:
@@ -195,6 +196,17 @@ std::unique_ptr<Strategy> Construct(StrategyId id, const ParamValues& v) {
 
 std::span<const StrategyInfo> ListStrategies() {
   return kStrategyInfos;
+}
+
+uint64_t StrategyParamDefault(std::string_view strategy, std::string_view key) {
+  for (const StrategyInfo& info : ListStrategies()) {
+    if (info.name != strategy) continue;
+    for (const StrategyParamInfo& p : info.params) {
+      if (p.key == key) return p.default_value;
+    }
+  }
+  GCS_CHECK_MSG(false, "StrategyParamDefault of a parameter strategies.def does not declare");
+  return 0;
 }
 
 Expected<std::unique_ptr<Strategy>> MakeStrategy(std::string_view spec) {

@@ -54,6 +54,12 @@ class Strategy {
   // schedule, so strategies that estimate a program's length (pct's k) measure it here.
   virtual void OnExecutionPoints(uint64_t points) { (void)points; }
 
+  // The running thread `thread` has just run a yield op: the program offers to let the others
+  // run there. Before the next choice point. A hint, not a decision (nothing is recorded): pct
+  // demotes the thread below every other, as shuttle's PCT does at yield_now; the others ignore
+  // it.
+  virtual void OnYield(ThreadIndex thread) { (void)thread; }
+
   // After each execution. False when there is nothing left to explore (dfs exhausted, replay
   // done); random strategies never run out.
   virtual bool EndExecution() { return true; }
@@ -76,6 +82,9 @@ struct StrategyInfo {
 
 // Every strategy, in strategies.def order.
 std::span<const StrategyInfo> ListStrategies();
+
+// A parameter's default, from strategies.def (GCS_CHECK: the strategy has the parameter).
+uint64_t StrategyParamDefault(std::string_view strategy, std::string_view key);
 
 // "name" or "name:key=value,key=value" -> a fresh strategy. Unset parameters take their default
 // from strategies.def. Errors are InputError{"<flag>", "--strategy", ...}.

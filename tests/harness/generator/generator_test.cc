@@ -7,8 +7,11 @@
 #include <set>
 #include <string>
 
+#include "harness/scenario/scenario_draft.h"
 #include "harness/scenario/scenario_encoder.h"
+#include "harness/scenario/scenario_json_reader.h"
 #include "harness/scenario/scenario_loader.h"
+#include "harness/scenario/scenario_validation.h"
 #include "harness/scheduler/prng.h"
 #include "harness/targets/core/core_target.h"
 #include "seed_faults.h"
@@ -118,6 +121,24 @@ TEST(GeneratorTest, TenThousandScenariosLoadBackValid) {
     ASSERT_LE(s.threads.size(), options.max_threads);
     for (const ThreadSpec& t : s.threads)
       ASSERT_LE(t.steps.size(), options.max_steps) << seed << " " << t.name;
+  }
+}
+
+// The generator's scenarios are validated as drafts read from memory (DraftFromScenario, through
+// NormalizeScenario); the same content written as JSON and read back is the same draft, and one
+// validation makes the same scenario of both.
+TEST(GeneratorTest, AGeneratedDraftValidatesAsItsJsonDoes) {
+  const LoadOptions load = CoreLoadOptions();
+  for (uint64_t seed = 1; seed <= 200; ++seed) {
+    const Scenario s = GenerateScenario(seed, GeneratorOptions{});
+    const ScenarioDraft from_memory = DraftFromScenario(s);
+    const ScenarioDraft from_json = DraftFromJson(ScenarioToJson(s));
+    ASSERT_EQ(from_memory, from_json) << "seed " << seed;
+    Expected<Scenario> a = ValidateDraft(from_memory, "gen.json", "", load);
+    Expected<Scenario> b = ValidateDraft(from_json, "gen.json", "", load);
+    ASSERT_TRUE(a.ok() && b.ok()) << "seed " << seed;
+    EXPECT_EQ(*a, *b) << "seed " << seed;
+    EXPECT_EQ(*a, s) << "seed " << seed;
   }
 }
 

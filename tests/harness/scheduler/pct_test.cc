@@ -18,7 +18,7 @@ using testing::DecisionLog;
 using testing::StepProgram;
 
 TEST(PctStrategy, DecisionsForAFixedSeedArePinned) {
-  PctStrategy pct(3, 10);
+  PctStrategy pct(3, 10, /*yields=*/false);
   pct.BeginExecution(7, 3);
   EXPECT_EQ(std::vector<uint64_t>(pct.change_points().begin(), pct.change_points().end()),
             (std::vector<uint64_t>{4, 5}));
@@ -32,10 +32,28 @@ TEST(PctStrategy, DecisionsForAFixedSeedArePinned) {
   EXPECT_EQ(choices, (std::vector<ThreadIndex>{1, 1, 1, 0, 2, 2, 2, 2, 2, 2, 2, 2}));
 }
 
+TEST(PctStrategy, WithYieldsAYieldingThreadDropsBelowEveryOther) {
+  const ThreadIndex all[] = {0, 1, 2};
+  for (const bool yields : {false, true}) {
+    SCOPED_TRACE(yields);
+    PctStrategy pct(3, 10, yields);
+    pct.BeginExecution(7, 3);  // initial priorities 1 > 0 > 2, change points at steps 4 and 5
+    EXPECT_EQ(pct.NextThread(all, 1, true), 1u);
+    pct.OnYield(1);
+    // With yields 1 is demoted below everyone, so 0 runs; without, 1 keeps running.
+    EXPECT_EQ(pct.NextThread(all, 1, true), yields ? 0u : 1u);
+    pct.OnYield(0);
+    // A second yield demotes below the first: 0 goes under 1 (with yields), so 2 runs.
+    EXPECT_EQ(pct.NextThread(all, yields ? 0 : 1, true), yields ? 2u : 1u);
+  }
+  EXPECT_EQ(PctStrategy(3, 10, true).Spec(), "pct:depth=3,steps=10,yields=1");
+  EXPECT_EQ(PctStrategy(3, 10, false).Spec(), "pct:depth=3,steps=10");
+}
+
 TEST(PctStrategy, ExecutionUnderTheControllerIsPinnedAndRepeatable) {
   Controller controller;
   StepProgram program(controller, 3, 4, /*draws=*/true);
-  PctStrategy first_pct(3, 64);
+  PctStrategy first_pct(3, 64, /*yields=*/false);
   const ExecutionResult first = program.Run(first_pct, 42);
   const std::string log = program.Log();
   // Thread priorities 2 > 0 > 1 and no change point within the 12 steps: sequential.
@@ -46,7 +64,7 @@ TEST(PctStrategy, ExecutionUnderTheControllerIsPinnedAndRepeatable) {
             "r11418687598037839895.r4483177742058978341.r14282545681096011803."
             "r15755644058962813621.r15278542491285984188");
   EXPECT_EQ(log, "2:0=0 2:1=2 2:2=1 2:3=5 0:0=7 0:1=0 0:2=1 0:3=5 1:0=1 1:1=3 1:2=1 1:3=8");
-  PctStrategy second_pct(3, 64);
+  PctStrategy second_pct(3, 64, /*yields=*/false);
   EXPECT_EQ(program.Run(second_pct, 42).schedule, first.schedule);
   EXPECT_EQ(program.Log(), log);
 }
@@ -54,7 +72,7 @@ TEST(PctStrategy, ExecutionUnderTheControllerIsPinnedAndRepeatable) {
 TEST(PctStrategy, ChangePointsAreDistinctSortedAndInRange) {
   for (uint32_t depth : {1u, 2u, 3u, 5u, 9u}) {
     for (uint64_t k : {1u, 4u, 100u}) {
-      PctStrategy pct(depth, k);
+      PctStrategy pct(depth, k, /*yields=*/false);
       for (uint64_t seed = 0; seed < 50; ++seed) {
         pct.BeginExecution(seed, 4);
         const auto points = pct.change_points();
@@ -77,7 +95,7 @@ TEST(PctStrategy, RespectsDepth) {
     SCOPED_TRACE(depth);
     Controller controller;
     StepProgram program(controller, 3, 5);
-    PctStrategy pct(depth, 64);
+    PctStrategy pct(depth, 64, /*yields=*/false);
     uint32_t most = 0;
     for (uint64_t seed = 0; seed < 200; ++seed) {
       DecisionLog decisions;
@@ -93,7 +111,7 @@ TEST(PctStrategy, RespectsDepth) {
 TEST(PctStrategy, DepthOneRunsThreadsOneAfterAnother) {
   Controller controller;
   StepProgram program(controller, 3, 4);
-  PctStrategy pct(1, 64);
+  PctStrategy pct(1, 64, /*yields=*/false);
   for (uint64_t seed = 0; seed < 30; ++seed) {
     program.Run(pct, seed);
     const std::string log = program.Log();
@@ -110,7 +128,7 @@ TEST(PctStrategy, DepthOneRunsThreadsOneAfterAnother) {
 
 TEST(PctStrategy, StepEstimateAdaptsToTheMostSchedulePointsSeen) {
   Controller controller;
-  PctStrategy pct(3, 64);
+  PctStrategy pct(3, 64, /*yields=*/false);
   EXPECT_EQ(pct.step_estimate(), 64u);
   uint64_t most = 0;
   for (uint64_t seed = 0; seed < 10; ++seed) {
@@ -132,7 +150,7 @@ TEST(PctStrategy, StepEstimateAdaptsToTheMostSchedulePointsSeen) {
 // and thread 1 has 1 keeps k at (at least) the program's length.
 TEST(PctStrategy, StepEstimateDoesNotCollapseWhenOneThreadFinishesEarly) {
   Controller controller;
-  PctStrategy pct(3, 64);
+  PctStrategy pct(3, 64, /*yields=*/false);
   for (uint64_t seed = 0; seed < 50; ++seed) {
     controller.Run(2, {}, pct, seed, [&](ThreadIndex t) {
       for (int i = 0; i < (t == 0 ? 12 : 1); ++i)
@@ -147,7 +165,7 @@ TEST(PctStrategy, StepEstimateDoesNotCollapseWhenOneThreadFinishesEarly) {
 TEST(PctStrategy, RecordedSpecAndSeedReproduceOneExecutionOfACampaign) {
   Controller controller;
   StepProgram program(controller, 3, 4, /*draws=*/true);
-  PctStrategy pct(3, 64);
+  PctStrategy pct(3, 64, /*yields=*/false);
   ExecutionResult fifth;
   std::string fifth_log;
   for (uint64_t seed = 1; seed <= 6; ++seed) {
@@ -169,7 +187,7 @@ TEST(PctStrategy, RecordedSpecAndSeedReproduceOneExecutionOfACampaign) {
 // execution; with n = 2 and k <= 8 choice points, 2000 seeds must find it at least 2000/16 times.
 TEST(PctStrategy, FindsADepthTwoBugAtLeastAsOftenAsTheGuaranteeSays) {
   Controller controller;
-  PctStrategy pct(2, 64);
+  PctStrategy pct(2, 64, /*yields=*/false);
   int found = 0;
   uint64_t most_steps = 0;
   for (uint64_t seed = 0; seed < 2000; ++seed) {

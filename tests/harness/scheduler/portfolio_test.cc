@@ -39,33 +39,38 @@ TEST(PortfolioStrategy, SpecIsWhatMakeStrategyBuildsFromAndRoundTrips) {
 }
 
 TEST(PortfolioStrategy, HalfTheExecutionsAreRandomAndTheRestPctAtEveryDepthUpToTheCap) {
-  PortfolioStrategy portfolio(8, 50, 64);  // k = 64: cap min(8, 1 + 16) = 8
+  PortfolioStrategy portfolio(8, 50, 64, /*yields_percent=*/50);  // k = 64: cap min(8, 1 + 16) = 8
   const std::map<std::string, int> seen = Variants(portfolio);
   ASSERT_TRUE(seen.count("random"));
   EXPECT_GT(seen.at("random"), 900);
   EXPECT_LT(seen.at("random"), 1100);
   for (int depth = 2; depth <= 8; ++depth) {
-    const std::string spec = "pct:depth=" + std::to_string(depth) + ",steps=64";
-    ASSERT_TRUE(seen.count(spec)) << spec;
-    EXPECT_GT(seen.at(spec), 100) << spec;  // ~143 each
+    // Half of each depth's executions demote threads at their yield ops.
+    for (const char* yields : {"", ",yields=1"}) {
+      const std::string spec = "pct:depth=" + std::to_string(depth) + ",steps=64" + yields;
+      ASSERT_TRUE(seen.count(spec)) << spec;
+      EXPECT_GT(seen.at(spec), 40) << spec;  // ~71 each
+    }
   }
-  EXPECT_EQ(seen.size(), 8u);  // random and depths 2..8, nothing else
+  EXPECT_EQ(seen.size(), 15u);  // random and depths 2..8 with and without yields, nothing else
 }
 
 TEST(PortfolioStrategy, AShortProgramGetsAtMostAQuarterOfItsStepsAsChangePoints) {
-  PortfolioStrategy portfolio(8, 0, 8);  // k = 8: cap 1 + 8/4 = 3
+  PortfolioStrategy portfolio(8, 0, 8, /*yields_percent=*/50);  // k = 8: cap 1 + 8/4 = 3
   const std::map<std::string, int> seen = Variants(portfolio);
-  EXPECT_EQ(seen.size(), 2u);
+  EXPECT_EQ(seen.size(), 4u);
   EXPECT_TRUE(seen.count("pct:depth=2,steps=8"));
   EXPECT_TRUE(seen.count("pct:depth=3,steps=8"));
-  PortfolioStrategy all_random(8, 100, 8);
+  EXPECT_TRUE(seen.count("pct:depth=2,steps=8,yields=1"));
+  EXPECT_TRUE(seen.count("pct:depth=3,steps=8,yields=1"));
+  PortfolioStrategy all_random(8, 100, 8, /*yields_percent=*/50);
   EXPECT_EQ(Variants(all_random), (std::map<std::string, int>{{"random", 2000}}));
 }
 
 TEST(PortfolioStrategy, KIsTheMostSchedulePointsAnExecutionPassed) {
   Controller controller;
   StepProgram program(controller, 3, 10);  // 30 points per execution
-  PortfolioStrategy portfolio(8, 50, 4);
+  PortfolioStrategy portfolio(8, 50, 4, /*yields_percent=*/50);
   program.Run(portfolio, 1);
   program.Run(portfolio, 2);
   portfolio.BeginExecution(3, 3);
@@ -94,7 +99,7 @@ TEST(PortfolioStrategy, APctExecutionDecidesExactlyAsPctWithTheSameSeed) {
   StepProgram program(controller, 3, 6, /*draws=*/true);
   int compared = 0;
   for (uint64_t seed = 1; seed <= 40; ++seed) {
-    PortfolioStrategy portfolio(8, 50, 18);
+    PortfolioStrategy portfolio(8, 50, 18, /*yields_percent=*/50);
     const ExecutionResult a = program.Run(portfolio, seed);
     const std::string log = program.Log();
     const std::string variant = portfolio.Variant();

@@ -61,7 +61,7 @@ TEST(RecordingStrategy, NewExecutionStartsAnEmptySchedule) {
 }
 
 TEST(RecordingStrategy, RecordsPctStepEstimateChosenAtBegin) {
-  PctStrategy pct(3, 64);
+  PctStrategy pct(3, 64, /*yields=*/false);
   RecordingStrategy recorder(pct);
   recorder.BeginExecution(5, 2);
   EXPECT_EQ(recorder.schedule().strategy, "pct:depth=3,steps=64");

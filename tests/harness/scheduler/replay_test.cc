@@ -31,7 +31,7 @@ TEST(ReplayStrategy, ReproducesRecordedExecutionsOfEveryStrategy) {
   Controller controller;
   StepProgram program(controller, 3, 5, /*draws=*/true);
   RandomStrategy random;
-  PctStrategy pct(3, 64);
+  PctStrategy pct(3, 64, /*yields=*/false);
   DfsStrategy dfs(2);
   program.Run(dfs, 0);  // replay the second dfs execution, which has a preemption
   Strategy* strategies[] = {&random, &pct, &dfs};

@@ -19,15 +19,17 @@ TEST(ListStrategies, ListsTheTableInOrderWithParameters) {
                                              "replay"}));
 
   const StrategyInfo& pct = ListStrategies()[0];
-  ASSERT_EQ(pct.params.size(), 2u);
+  ASSERT_EQ(pct.params.size(), 3u);
   EXPECT_EQ(pct.params[0].key, "depth");
   EXPECT_EQ(pct.params[0].default_value, 3u);
   EXPECT_EQ(pct.params[1].key, "steps");
+  EXPECT_EQ(pct.params[2].key, "yields");
+  EXPECT_EQ(pct.params[2].default_value, 0u);
   const StrategyInfo& dfs = ListStrategies()[4];
   ASSERT_EQ(dfs.params.size(), 1u);
   EXPECT_EQ(dfs.params[0].key, "max-preemptions");
   EXPECT_EQ(dfs.params[0].default_value, 2u);
-  EXPECT_EQ(ListStrategies()[1].params.size(), 3u);  // portfolio
+  EXPECT_EQ(ListStrategies()[1].params.size(), 4u);  // portfolio
   EXPECT_TRUE(ListStrategies()[2].params.empty());
   EXPECT_FALSE(ListStrategies()[5].from_spec);
 }
@@ -61,7 +63,8 @@ TEST(MakeStrategy, RejectsBadSpecsWithOneLineErrors) {
       {"replay", "strategy \"replay\" needs a recorded schedule (use gcstress replay)"},
       {"pct:", "empty parameter in strategy \"pct\""},
       {"pct:depth=3,", "empty parameter in strategy \"pct\""},
-      {"pct:width=3", "unknown parameter \"width\" for strategy \"pct\" (known: depth, steps)"},
+      {"pct:width=3",
+       "unknown parameter \"width\" for strategy \"pct\" (known: depth, steps, yields)"},
       {"random:seed=1", "unknown parameter \"seed\" for strategy \"random\" (known: none)"},
       {"pct:depth=0",
        "bad value \"0\" for pct parameter \"depth\" (expected an integer in [1, 32])"},
