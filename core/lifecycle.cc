@@ -1,7 +1,8 @@
 // gcstress core — allocation, refcounting and deallocation of core objects.
 #include "core/lifecycle.h"
 
-#include <vector>
+#include <array>
+#include <memory_resource>
 
 #include "core/check.h"
 #include "core/vm.h"
@@ -9,18 +10,23 @@
 namespace gcs::core {
 namespace {
 
-void Dealloc(Env& env, const ThreadState* ts, Object* o, std::vector<Object*>& dead);
+// Decref's worklist and Dealloc's references: on the stack while they fit (every decref that
+// freed something, and every free, allocated one of each: a sixth of a fuzz case's mallocs, each
+// a quarantined free under ASan), on the heap past that.
+using ObjectList = std::pmr::vector<Object*>;
+inline constexpr size_t kInlineObjects = 16;
+
+void Dealloc(Env& env, const ThreadState* ts, Object* o, ObjectList& dead);
 
 // Drops one reference; an object reaching zero joins `dead` instead of recursing, so long chains
 // cannot overflow the stack.
-void DecrefInto(Env& env, const ThreadState* ts, Object* o, const char* site,
-                std::vector<Object*>& dead) {
+void DecrefInto(Env& env, const ThreadState* ts, Object* o, const char* site, ObjectList& dead) {
   const int64_t rc = o->refcount.fetch_sub(1, std::memory_order_acq_rel) - 1;
   env.Emit(ts, {.kind = EventKind::kDecref, .vm = o->vm, .obj = o->id, .value = rc, .site = site});
   if (rc == 0) dead.push_back(o);
 }
 
-void Dealloc(Env& env, const ThreadState* ts, Object* o, std::vector<Object*>& dead) {
+void Dealloc(Env& env, const ThreadState* ts, Object* o, ObjectList& dead) {
   Vm* vm = env.vm(o->vm);
   GCS_CHECK(vm != nullptr);
   Finalize(env, ts, o, "lifecycle.dealloc");
@@ -52,7 +58,10 @@ void Dealloc(Env& env, const ThreadState* ts, Object* o, std::vector<Object*>& d
     }
   }
   // Collect the references before the memory goes; release them after reporting the free.
-  std::vector<Object*> refs;
+  std::array<Object*, kInlineObjects> room;
+  std::pmr::monotonic_buffer_resource arena(room.data(), sizeof room);
+  ObjectList refs(&arena);
+  refs.reserve(room.size());
   for (int i = 0; i < kMaxFields; ++i) {
     Object* f = o->fields[static_cast<size_t>(i)];
     if (f == nullptr) continue;
@@ -107,7 +116,10 @@ void Incref(Env& env, const ThreadState* ts, Object* o, const char* site) {
 }
 
 void Decref(Env& env, const ThreadState* ts, Object* o, const char* site) {
-  std::vector<Object*> dead;
+  std::array<Object*, kInlineObjects> room;
+  std::pmr::monotonic_buffer_resource arena(room.data(), sizeof room);
+  ObjectList dead(&arena);
+  dead.reserve(room.size());
   DecrefInto(env, ts, o, site, dead);
   while (!dead.empty()) {
     Object* d = dead.back();

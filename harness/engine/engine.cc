@@ -47,8 +47,16 @@ class Engine::Recorder final : public core::Observer, public sched::DecisionList
       AddLocked(e);
     }
   }
+  // Events, most of a trace, are built in place rather than built and copied in: an entry is
+  // over a hundred bytes, and under the fuzzer's ASan every copy of one is an intercepted memcpy
+  // that checks both ranges.
   void OnEvent(const core::Event& event) override {
-    Add(TraceEntry{.kind = TraceEntry::Kind::kEvent, .thread = event.thread, .event = event});
+    if (locked_) {
+      std::lock_guard<std::mutex> guard(mu_);
+      AddEventLocked(event);
+    } else {
+      AddEventLocked(event);
+    }
   }
   void OnDecision(uint64_t, const char* site, sched::ThreadIndex from,
                   sched::ThreadIndex to) override {
@@ -63,6 +71,13 @@ class Engine::Recorder final : public core::Observer, public sched::DecisionList
   void AddLocked(const TraceEntry& e) {
     trace_.entries.push_back(e);
     if (observer_ != nullptr) observer_->OnEntry(trace_.entries.back());
+  }
+  void AddEventLocked(const core::Event& event) {
+    TraceEntry& e = trace_.entries.emplace_back();
+    e.kind = TraceEntry::Kind::kEvent;
+    e.thread = event.thread;
+    e.event = event;
+    if (observer_ != nullptr) observer_->OnEntry(e);
   }
   Trace& trace_;
   ExecutionObserver* observer_;

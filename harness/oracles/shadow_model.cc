@@ -61,7 +61,11 @@ void ShadowModel::Begin(const Scenario& scenario) {
     v.types.clear();
     v.collecting.clear();
   }
-  threads_.resize(num_threads_ + 1);
+  // Grown, never shrunk (ThreadSlot keeps every index below num_threads_ + 1): a ThreadPos dropped
+  // here would take its holds buffer along and the next larger scenario would allocate a new one
+  // to keep — memory kept past the case that allocated it, which libFuzzer reads as a possible leak
+  // and answers by running the case again.
+  if (threads_.size() < num_threads_ + 1) threads_.resize(num_threads_ + 1);
   for (ThreadPos& t : threads_) {
     t.started_step = t.in_flight = t.obj_bound = false;
     t.step = 0;

@@ -13,13 +13,18 @@ void RecordingStrategy::BeginExecution(uint64_t seed, uint32_t num_threads) {
   seed_ = seed;
   spec_ = inner_->Spec();
   next_position_ = 0;
-  lanes_.resize(std::max<uint32_t>(1, num_threads));
+  // Lanes are only ever added: a lane dropped when an execution has fewer threads than the last
+  // would take its buffer along, and the next execution with more threads would grow a new one —
+  // memory allocated in one execution and kept past it, which libFuzzer reads as a possible leak
+  // and answers by running the case again.
+  num_lanes_ = std::max<uint32_t>(1, num_threads);
+  if (lanes_.size() < num_lanes_) lanes_.resize(num_lanes_);
   for (Lane& lane : lanes_)
     lane.entries.clear();
 }
 
 void RecordingStrategy::Record(uint64_t position, uint32_t lane, Decision decision) {
-  GCS_CHECK(lane < lanes_.size());
+  GCS_CHECK(lane < num_lanes_);
   lanes_[lane].entries.push_back({position, decision});
 }
 

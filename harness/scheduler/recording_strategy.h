@@ -74,7 +74,8 @@ class RecordingStrategy final : public Strategy {
   std::vector<Decision> Merged() const;
 
   Strategy* inner_;
-  std::vector<Lane> lanes_;
+  std::vector<Lane> lanes_;  // the first num_lanes_ are this execution's; the rest keep buffers
+  uint32_t num_lanes_ = 0;
   uint64_t next_position_ = 0;  // for the plain Strategy calls only
   uint64_t seed_ = 0;
   std::string spec_;

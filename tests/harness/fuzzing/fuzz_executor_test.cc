@@ -49,6 +49,47 @@ TEST(FuzzExecutorTest, ACaseRunsTheSameEveryTime) {
   }
 }
 
+// What a case leaves behind for the next one is storage, never state: case B run right after
+// case A gives the trace (allocation ids included), schedule and verdict B gives on an executor
+// that never ran anything. With every seed fault on as well, so that verdicts are compared too.
+TEST(FuzzExecutorTest, ACaseAfterAnotherRunsAsOnAFreshExecutor) {
+  std::vector<std::vector<std::string>> fault_sets = {{}};
+  for (const testing::SeedFault& fault : testing::LoadSeedFaults()) {
+    if (testing::RunsInThisBuild(fault)) fault_sets.push_back({fault.fault});
+  }
+  const std::vector<std::vector<uint8_t>> inputs = RandomInputs(13, 40, 800);
+  for (const std::vector<std::string>& faults : fault_sets) {
+    SCOPED_TRACE(faults.empty() ? "no fault" : faults[0]);
+    FuzzExecutor warm(Core(), faults);
+    size_t verdicts = 0;
+    for (size_t i = 1; i < inputs.size(); ++i) {
+      const FuzzCase a = Decode(warm, inputs[i - 1]);
+      const FuzzCase b = Decode(warm, inputs[i]);
+      warm.Recycle(warm.Run(a));
+      const FuzzRun after_a = warm.Run(b);
+      FuzzExecutor fresh(Core(), faults);
+      const FuzzRun alone = fresh.Run(b);
+      ASSERT_EQ(FormatTrace(b.scenario, after_a.execution.trace),
+                FormatTrace(b.scenario, alone.execution.trace))
+          << "input " << i;
+      EXPECT_EQ(after_a.execution.schedule, alone.execution.schedule);
+      EXPECT_EQ(after_a.execution.live_after_teardown, alone.execution.live_after_teardown);
+      EXPECT_EQ(after_a.schedule_bytes_used, alone.schedule_bytes_used);
+      ASSERT_EQ(after_a.verdict.has_value(), alone.verdict.has_value()) << "input " << i;
+      if (alone.verdict) {
+        ++verdicts;
+        EXPECT_EQ(after_a.verdict->Signature(), alone.verdict->Signature());
+        EXPECT_EQ(after_a.verdict->message, alone.verdict->message);
+        EXPECT_EQ(after_a.verdict->trace_index, alone.verdict->trace_index);
+      }
+      warm.Recycle(FuzzRun(after_a));
+    }
+    if (faults.empty()) {
+      EXPECT_EQ(verdicts, 0u);
+    }
+  }
+}
+
 TEST(FuzzExecutorTest, ScheduleBytesSteerTheInterleaving) {
   FuzzExecutor ex(Core(), {});
   size_t differing = 0;

@@ -101,7 +101,7 @@ TEST(RecordingStrategyDeathTest, ChoiceOutsideTheRunnableSetIsABug) {
                "strategy chose a thread that is not runnable");
   inner.threads_ = {0, 0, 0};
   inner.next_thread_ = 0;
-  EXPECT_DEATH(recorder.NextThreadAt(0, 6, runnable, 0, true), "lane < lanes_.size");
+  EXPECT_DEATH(recorder.NextThreadAt(0, 6, runnable, 0, true), "lane < num_lanes_");
   recorder.NextThreadAt(1, 0, runnable, 0, true);  // position 0 never recorded
   EXPECT_DEATH(recorder.schedule(), "recorded positions are not 0..count-1");
 }
