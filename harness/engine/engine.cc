@@ -40,23 +40,17 @@ class Engine::Recorder final : public core::Observer, public sched::DecisionList
       : trace_(trace), observer_(observer), locked_(locked) {}
 
   void Add(const TraceEntry& e) {
-    if (locked_) {
-      std::lock_guard<std::mutex> guard(mu_);
-      AddLocked(e);
-    } else {
-      AddLocked(e);
-    }
+    Append([&](TraceEntry& slot) { slot = e; });
   }
   // Events, most of a trace, are built in place rather than built and copied in: an entry is
   // over a hundred bytes, and under the fuzzer's ASan every copy of one is an intercepted memcpy
   // that checks both ranges.
   void OnEvent(const core::Event& event) override {
-    if (locked_) {
-      std::lock_guard<std::mutex> guard(mu_);
-      AddEventLocked(event);
-    } else {
-      AddEventLocked(event);
-    }
+    Append([&](TraceEntry& slot) {
+      slot.kind = TraceEntry::Kind::kEvent;
+      slot.thread = event.thread;
+      slot.event = event;
+    });
   }
   void OnDecision(uint64_t, const char* site, sched::ThreadIndex from,
                   sched::ThreadIndex to) override {
@@ -68,15 +62,14 @@ class Engine::Recorder final : public core::Observer, public sched::DecisionList
   }
 
  private:
-  void AddLocked(const TraceEntry& e) {
-    trace_.entries.push_back(e);
-    if (observer_ != nullptr) observer_->OnEntry(trace_.entries.back());
-  }
-  void AddEventLocked(const core::Event& event) {
+  // Fills a new entry at the end of the trace (under the lock in free mode) and shows it to the
+  // observer.
+  template <typename Fill>
+  void Append(const Fill& fill) {
+    std::unique_lock<std::mutex> guard(mu_, std::defer_lock);
+    if (locked_) guard.lock();
     TraceEntry& e = trace_.entries.emplace_back();
-    e.kind = TraceEntry::Kind::kEvent;
-    e.thread = event.thread;
-    e.event = event;
+    fill(e);
     if (observer_ != nullptr) observer_->OnEntry(e);
   }
   Trace& trace_;
