@@ -6,6 +6,7 @@
 
 #include "core/check.h"
 #include "harness/fuzzing/byte_strategy.h"
+#include "harness/generator/generator.h"
 #include "harness/runner/iteration_seed.h"
 
 namespace gcs {
@@ -30,6 +31,8 @@ FuzzExecutor::FuzzExecutor(std::unique_ptr<Target> target, std::vector<std::stri
                   "FuzzExecutor: a fault the target does not have");
   }
   decode_options_ = DecodeOptionsFor(executor_.target());
+  // Checked in Run instead, when a case finds something (GeneratorOptions::check_with_loader).
+  decode_options_.generator.check_with_loader = false;
 }
 
 FuzzRun FuzzExecutor::Run(const FuzzCase& fuzz_case) {
@@ -40,6 +43,14 @@ FuzzRun FuzzExecutor::Run(const FuzzCase& fuzz_case) {
   run.execution = std::move(judged.execution);
   run.verdict = std::move(judged.verdict);
   run.schedule_bytes_used = strategy.BytesUsed();
+  if (run.verdict) {
+    // What is reported must be what `gcstress import-crash` and a replay load: a generator that
+    // wrote anything else is the finding.
+    if (auto problem =
+            LoaderDisagreement(fuzz_case.scenario, decode_options_.generator.supported_ops)) {
+      GCS_CHECK_MSG(false, problem->c_str());
+    }
+  }
   return run;
 }
 

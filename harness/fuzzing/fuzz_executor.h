@@ -44,7 +44,8 @@ class FuzzExecutor {
   // `faults` must be among target->FaultNames() (ParseFaultList checks; GCS_CHECK here).
   FuzzExecutor(std::unique_ptr<Target> target, std::vector<std::string> faults);
 
-  // DecodeOptionsFor(target).
+  // DecodeOptionsFor(target), without the generator's per-scenario load: Run loads the scenario
+  // of a case with a verdict instead, and GCS_CHECKs that it loads as itself.
   const FuzzDecodeOptions& decode_options() const { return decode_options_; }
   const std::vector<std::string>& faults() const { return faults_; }
   Target& target() { return executor_.target(); }

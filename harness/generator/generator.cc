@@ -1,10 +1,12 @@
 // gcstress generator — GenerateScenario and its options: the public face of Generation.
 #include "harness/generator/generator.h"
 
+#include <optional>
 #include <string>
 
 #include "core/check.h"
 #include "harness/generator/generation.h"
+#include "harness/scenario/scenario_loader.h"
 #include "harness/scheduler/prng.h"
 
 namespace gcs {
@@ -99,8 +101,26 @@ Scenario GenerateScenario(GeneratorDraws& draws, const GeneratorOptions& options
     GCS_CHECK_MSG(false, problem->Format().c_str());
   }
   GenerationRecord ignored;
-  return generator_detail::Generation(draws, options, record != nullptr ? *record : ignored)
-      .Run(name, description);
+  Scenario s = generator_detail::Generation(draws, options, record != nullptr ? *record : ignored)
+                   .Run(name, description);
+  if (options.check_with_loader) {
+    if (auto problem = LoaderDisagreement(s, options.supported_ops)) {
+      GCS_CHECK_MSG(false, problem->c_str());
+    }
+  }
+  return s;
+}
+
+std::optional<std::string> LoaderDisagreement(const Scenario& scenario,
+                                              const OpSet& supported_ops) {
+  LoadOptions load;
+  load.target = "generator";
+  load.supported_ops = supported_ops;
+  // Read as a draft, not as JSON: the same validation, without the text.
+  Expected<Scenario> loaded = NormalizeScenario(scenario, "<generated>", load);
+  if (!loaded) return "the generated scenario does not load: " + loaded.error().Format();
+  if (!(*loaded == scenario)) return "the generated scenario loads as a different scenario";
+  return std::nullopt;
 }
 
 Scenario GenerateScenario(uint64_t seed, const GeneratorOptions& options,

@@ -64,9 +64,9 @@ class Oracle : public ExecutionObserver {
   virtual void Begin(const Scenario& scenario, Target& target) = 0;
   virtual EntryInterest Interest() const { return EntryInterest::All(); }
   // The model this oracle judges against, if it may be shared with others of a set: OracleSet
-  // enters every entry in it once, before any oracle judges the entry. nullptr: none.
+  // has it take every entry once, after every oracle has judged the entry. nullptr: none.
   virtual ShadowModel* SharedModel() { return nullptr; }
-  // Entry `index` of the trace, one Interest() names; SharedModel() has entered it already.
+  // Entry `index` of the trace, one Interest() names; SharedModel() reflects every entry before it.
   virtual void JudgeEntry(size_t index, const TraceEntry& entry) {
     (void)index;
     OnEntry(entry);

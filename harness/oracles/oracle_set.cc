@@ -91,10 +91,11 @@ void OracleSet::Begin(const Scenario& scenario, Target& target) {
 
 void OracleSet::OnEntry(const TraceEntry& entry) {
   const size_t index = next_index_++;
-  for (ShadowModel* m : models_)
-    m->Enter(index, entry);
+  // Each oracle judges the entry against the models as they were before it; then they take it.
   for (Oracle* o : by_slot_[SlotOf(entry)])
     o->JudgeEntry(index, entry);
+  for (ShadowModel* m : models_)
+    m->Take(index, entry);
 }
 
 void OracleSet::AfterTeardown(Target& target, const Execution& execution) {

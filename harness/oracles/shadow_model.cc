@@ -97,6 +97,13 @@ void ShadowModel::Enter(size_t index, const TraceEntry& entry) {
   ++next_;
 }
 
+void ShadowModel::Take(size_t index, const TraceEntry& entry) {
+  fresh_ = false;
+  GCS_CHECK_MSG(index == next_ && !has_pending_, "a shadow model took entries out of order");
+  Apply(entry, index);
+  ++next_;
+}
+
 void ShadowModel::Flush() {
   if (!has_pending_) return;
   has_pending_ = false;

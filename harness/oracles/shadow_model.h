@@ -161,6 +161,10 @@ class ShadowModel {
   void Enter(size_t index, const TraceEntry& entry);
   // Applies the pending entry: the model then reflects the whole trace.
   void Flush();
+  // Enter and Flush at once, for a caller that has judged entry `index` already (OracleSet, which
+  // judges an entry with every oracle before the model takes it): no copy of the entry is kept.
+  // Not to be mixed with Enter within one execution.
+  void Take(size_t index, const TraceEntry& entry);
 
   const Scenario& scenario() const { return *scenario_; }
   uint32_t num_threads() const { return num_threads_; }

@@ -3,6 +3,9 @@
 
 #include <algorithm>
 #include <string>
+#include <vector>
+
+#include "core/check.h"
 
 namespace gcs {
 
@@ -49,6 +52,62 @@ const VarId* StepVarSlot(const Step& step, Field field) {
 
 VarId* StepVarSlot(Step& step, Field field) {
   return const_cast<VarId*>(StepVarSlot(static_cast<const Step&>(step), field));
+}
+
+void CompleteAsLoaded(Scenario& scenario) {
+  const size_t num_vars = scenario.vars.size();
+  const size_t num_vms = scenario.vms.size();
+  // "main" and the workers' VMs keep their places; switch_vm's names follow, as they appear.
+  size_t fixed_vms = 1;
+  for (const ThreadSpec& thread : scenario.threads)
+    fixed_vms += thread.worker ? 1 : 0;
+  std::vector<VarId> var_id(num_vars, kNoVar);
+  std::vector<int16_t> vm_id(num_vms, -1);
+  for (size_t i = 0; i < std::min(fixed_vms, num_vms); ++i)
+    vm_id[i] = static_cast<int16_t>(i);
+  std::vector<bool> spawned(scenario.threads.size(), false);
+  VarId next_var = 0;
+  auto next_vm = static_cast<int16_t>(std::min(fixed_vms, num_vms));
+  for (ThreadSpec& thread : scenario.threads) {
+    for (Step& step : thread.steps) {
+      for (const FieldSpec& spec : GetOpInfo(step.op).Fields()) {
+        VarId* slot = StepVarSlot(step, spec.field);
+        if (slot == nullptr || *slot == kNoVar) continue;
+        GCS_CHECK_MSG(*slot < num_vars, "a step names a variable the scenario does not have");
+        if (var_id[*slot] == kNoVar) var_id[*slot] = next_var++;
+        *slot = var_id[*slot];
+      }
+      if (step.op == Op::kSwitchVm && step.vm >= 0 && vm_id[step.vm] < 0) {
+        vm_id[step.vm] = next_vm++;
+      }
+      if (step.op == Op::kSpawn && step.worker >= 0) {
+        GCS_CHECK_MSG(static_cast<size_t>(step.worker) < scenario.threads.size(),
+                      "a spawn step names a thread the scenario does not have");
+        spawned[static_cast<size_t>(step.worker)] = true;
+      }
+    }
+  }
+  // Other ops name VMs switch_vm introduced, wherever in the file they are.
+  for (ThreadSpec& thread : scenario.threads) {
+    for (Step& step : thread.steps) {
+      if (step.vm < 0) continue;
+      GCS_CHECK_MSG(static_cast<size_t>(step.vm) < num_vms && vm_id[step.vm] >= 0,
+                    "a step names a VM no switch_vm introduces");
+      step.vm = vm_id[step.vm];
+    }
+  }
+  for (size_t t = 0; t < scenario.threads.size(); ++t)
+    scenario.threads[t].spawned = spawned[t];
+  std::vector<VarSpec> vars(next_var);
+  for (size_t i = 0; i < num_vars; ++i) {
+    if (var_id[i] != kNoVar) vars[var_id[i]] = std::move(scenario.vars[i]);
+  }
+  scenario.vars = std::move(vars);
+  std::vector<std::string> vms(static_cast<size_t>(next_vm));
+  for (size_t i = 0; i < num_vms; ++i) {
+    if (vm_id[i] >= 0) vms[static_cast<size_t>(vm_id[i])] = std::move(scenario.vms[i]);
+  }
+  scenario.vms = std::move(vms);
 }
 
 size_t Scenario::TotalSteps() const {

@@ -96,6 +96,14 @@ struct Scenario {
   std::optional<int16_t> FindVm(std::string_view vm_name) const;
 };
 
+// What the loader derives from a file, for a scenario built in code (the generator's), which then
+// equals what loading its text gives, without a load: `vars` and the VMs switch_vm introduces
+// numbered in the orders the comments on Scenario::vars and Scenario::vms give, and each worker
+// some spawn step names marked `spawned`. A variable no step names, or a VM no switch_vm
+// introduces, is dropped: the loader never has one. GCS_CHECKs that every step names a variable, a
+// VM and a thread the scenario has.
+void CompleteAsLoaded(Scenario& scenario);
+
 // The expect entries that decide runs of `scenario` on the target named `target` at `version`
 // ("" for a target without versions): per fault set, the entry naming "target@version", else the
 // one naming "target", else the one naming no target; in the file order of each set's first

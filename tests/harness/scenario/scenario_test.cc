@@ -3,6 +3,10 @@
 
 #include <gtest/gtest.h>
 
+#include "harness/scenario/scenario_encoder.h"
+#include "harness/scenario/scenario_loader.h"
+#include "tests/harness/scenario/scenario_test_support.h"
+
 namespace gcs {
 namespace {
 
@@ -28,6 +32,40 @@ TEST(ScenarioTest, Lookups) {
   EXPECT_EQ(s.FindVm("main"), int16_t{0});
   EXPECT_FALSE(s.FindVm("t").has_value());
   EXPECT_EQ(Scenario{}.TotalSteps(), 0u);
+}
+
+// A scenario written in code with its own numbering (the generator numbers variables and VMs as
+// it creates them, and never sets `spawned`): CompleteAsLoaded makes it what its text loads as.
+TEST(ScenarioTest, CompleteAsLoadedGivesWhatTheTextLoadsAs) {
+  Scenario s;
+  s.name = "s";
+  s.vms = {"main", "w", "v1", "v2"};  // v2 appears first (t), v1 second (w)
+  s.vars = {{"unused", BindKind::kHandle},
+            {"b", BindKind::kHandle},
+            {"a", BindKind::kHandle},
+            {"k", BindKind::kWeak}};
+  s.threads.push_back(
+      ThreadSpec{"t",
+                 false,
+                 false,
+                 0,
+                 {Step{.op = Op::kNew, .as = 2}, Step{.op = Op::kSwitchVm, .vm = 3},
+                  Step{.op = Op::kSpawn, .worker = 1}, Step{.op = Op::kWeak, .obj = 2, .as = 3},
+                  Step{.op = Op::kDestroyVm, .vm = 2}}});
+  s.threads.push_back(ThreadSpec{
+      "w", true, false, 1, {Step{.op = Op::kNew, .as = 1}, Step{.op = Op::kSwitchVm, .vm = 2}}});
+  CompleteAsLoaded(s);
+  Expected<Scenario> loaded =
+      LoadScenarioText(FormatScenario(s), "s.json", testing::CoreLoadOptions());
+  ASSERT_TRUE(loaded.ok()) << loaded.error().Format();
+  EXPECT_EQ(s, *loaded);
+  EXPECT_EQ(s.vars,
+            (std::vector<VarSpec>{
+                {"a", BindKind::kHandle}, {"k", BindKind::kWeak}, {"b", BindKind::kHandle}}));
+  EXPECT_EQ(s.vms, (std::vector<std::string>{"main", "w", "v2", "v1"}));
+  EXPECT_TRUE(s.threads[1].spawned);
+  EXPECT_FALSE(s.threads[0].spawned);
+  EXPECT_EQ(s.threads[0].steps[4].vm, 3);  // destroy_vm v1, renumbered with it
 }
 
 TEST(ScenarioTest, DefaultStepUsesNoSlot) {
