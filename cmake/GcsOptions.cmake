@@ -23,8 +23,8 @@ if(GCS_COVERAGE)
 endif()
 if(GCS_BUILD_FUZZERS)
   # Everything linked into a fuzzer is built for it; only fuzzer mains link the engine. Coverage
-  # counters go only where fuzz/coverage_allowlist.txt says (the core, the oracles and the
-  # loaders), less the standard library's functions (fuzz/coverage_ignorelist.txt).
+  # counters go only where fuzz/coverage_allowlist.txt says (the core and the loaders), less the
+  # standard library's functions and the target adapters (fuzz/coverage_ignorelist.txt).
   #
   # Comparison tracing (trace-cmp: a libFuzzer callback at every integer compare and switch, so
   # that mutations can splice in the operands) only where input bytes are compared: the targets

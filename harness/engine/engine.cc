@@ -39,17 +39,20 @@ class Engine::Recorder final : public core::Observer, public sched::DecisionList
   Recorder(Trace& trace, ExecutionObserver* observer, bool locked)
       : trace_(trace), observer_(observer), locked_(locked) {}
 
+  // An entry is over a hundred bytes, and under the fuzzer's ASan every whole-entry copy or
+  // clear is an intercepted memcpy or memset that checks its ranges: each entry is written once,
+  // in place — a copy of `e`, or an event's fields over a cleared entry.
   void Add(const TraceEntry& e) {
-    Append([&](TraceEntry& slot) { slot = e; });
+    Append(
+        [&](std::vector<TraceEntry>& entries) -> TraceEntry& { return entries.emplace_back(e); });
   }
-  // Events, most of a trace, are built in place rather than built and copied in: an entry is
-  // over a hundred bytes, and under the fuzzer's ASan every copy of one is an intercepted memcpy
-  // that checks both ranges.
   void OnEvent(const core::Event& event) override {
-    Append([&](TraceEntry& slot) {
+    Append([&](std::vector<TraceEntry>& entries) -> TraceEntry& {
+      TraceEntry& slot = entries.emplace_back();
       slot.kind = TraceEntry::Kind::kEvent;
       slot.thread = event.thread;
       slot.event = event;
+      return slot;
     });
   }
   void OnDecision(uint64_t, const char* site, sched::ThreadIndex from,
@@ -62,14 +65,13 @@ class Engine::Recorder final : public core::Observer, public sched::DecisionList
   }
 
  private:
-  // Fills a new entry at the end of the trace (under the lock in free mode) and shows it to the
+  // Puts a new entry at the end of the trace (under the lock in free mode) and shows it to the
   // observer.
-  template <typename Fill>
-  void Append(const Fill& fill) {
+  template <typename Put>
+  void Append(const Put& put) {
     std::unique_lock<std::mutex> guard(mu_, std::defer_lock);
     if (locked_) guard.lock();
-    TraceEntry& e = trace_.entries.emplace_back();
-    fill(e);
+    const TraceEntry& e = put(trace_.entries);
     if (observer_ != nullptr) observer_->OnEntry(e);
   }
   Trace& trace_;
