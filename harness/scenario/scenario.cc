@@ -2,7 +2,9 @@
 #include "harness/scenario/scenario.h"
 
 #include <algorithm>
+#include <array>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/check.h"
@@ -54,20 +56,43 @@ VarId* StepVarSlot(Step& step, Field field) {
   return const_cast<VarId*>(StepVarSlot(static_cast<const Step&>(step), field));
 }
 
+namespace {
+
+// Moves each items[i] to items[to[i]] (a permutation of 0..n-1; `to` is consumed), by swaps.
+template <typename T, typename Index>
+void PermuteInPlace(std::vector<T>& items, Index* to) {
+  for (size_t i = 0; i < items.size(); ++i) {
+    while (static_cast<size_t>(to[i]) != i) {
+      const auto j = static_cast<size_t>(to[i]);
+      std::swap(items[i], items[j]);
+      std::swap(to[i], to[j]);
+    }
+  }
+}
+
+}  // namespace
+
 void CompleteAsLoaded(Scenario& scenario) {
   const size_t num_vars = scenario.vars.size();
   const size_t num_vms = scenario.vms.size();
+  const size_t num_threads = scenario.threads.size();
+  GCS_CHECK_MSG(
+      num_vars <= kMaxVars && num_vms <= kMaxVms && num_threads <= static_cast<size_t>(kMaxThreads),
+      "a scenario beyond the format's limits");
+  // On the stack: this runs once per fuzz case.
+  std::array<VarId, kMaxVars> var_id;
+  std::array<int16_t, kMaxVms> vm_id;
+  std::array<bool, kMaxThreads> spawned{};
+  std::fill_n(var_id.begin(), num_vars, kNoVar);
   // "main" and the workers' VMs keep their places; switch_vm's names follow, as they appear.
   size_t fixed_vms = 1;
   for (const ThreadSpec& thread : scenario.threads)
     fixed_vms += thread.worker ? 1 : 0;
-  std::vector<VarId> var_id(num_vars, kNoVar);
-  std::vector<int16_t> vm_id(num_vms, -1);
-  for (size_t i = 0; i < std::min(fixed_vms, num_vms); ++i)
-    vm_id[i] = static_cast<int16_t>(i);
-  std::vector<bool> spawned(scenario.threads.size(), false);
+  fixed_vms = std::min(fixed_vms, num_vms);
+  for (size_t i = 0; i < num_vms; ++i)
+    vm_id[i] = i < fixed_vms ? static_cast<int16_t>(i) : int16_t{-1};
   VarId next_var = 0;
-  auto next_vm = static_cast<int16_t>(std::min(fixed_vms, num_vms));
+  auto next_vm = static_cast<int16_t>(fixed_vms);
   for (ThreadSpec& thread : scenario.threads) {
     for (Step& step : thread.steps) {
       for (const FieldSpec& spec : GetOpInfo(step.op).Fields()) {
@@ -77,11 +102,14 @@ void CompleteAsLoaded(Scenario& scenario) {
         if (var_id[*slot] == kNoVar) var_id[*slot] = next_var++;
         *slot = var_id[*slot];
       }
-      if (step.op == Op::kSwitchVm && step.vm >= 0 && vm_id[step.vm] < 0) {
-        vm_id[step.vm] = next_vm++;
+      if (step.op == Op::kSwitchVm && step.vm >= 0) {
+        GCS_CHECK_MSG(static_cast<size_t>(step.vm) < num_vms,
+                      "a switch_vm step names a VM the scenario does not have");
+        if (vm_id[static_cast<size_t>(step.vm)] < 0)
+          vm_id[static_cast<size_t>(step.vm)] = next_vm++;
       }
       if (step.op == Op::kSpawn && step.worker >= 0) {
-        GCS_CHECK_MSG(static_cast<size_t>(step.worker) < scenario.threads.size(),
+        GCS_CHECK_MSG(static_cast<size_t>(step.worker) < num_threads,
                       "a spawn step names a thread the scenario does not have");
         spawned[static_cast<size_t>(step.worker)] = true;
       }
@@ -91,23 +119,27 @@ void CompleteAsLoaded(Scenario& scenario) {
   for (ThreadSpec& thread : scenario.threads) {
     for (Step& step : thread.steps) {
       if (step.vm < 0) continue;
-      GCS_CHECK_MSG(static_cast<size_t>(step.vm) < num_vms && vm_id[step.vm] >= 0,
-                    "a step names a VM no switch_vm introduces");
-      step.vm = vm_id[step.vm];
+      GCS_CHECK_MSG(
+          static_cast<size_t>(step.vm) < num_vms && vm_id[static_cast<size_t>(step.vm)] >= 0,
+          "a step names a VM no switch_vm introduces");
+      step.vm = vm_id[static_cast<size_t>(step.vm)];
     }
   }
-  for (size_t t = 0; t < scenario.threads.size(); ++t)
+  for (size_t t = 0; t < num_threads; ++t)
     scenario.threads[t].spawned = spawned[t];
-  std::vector<VarSpec> vars(next_var);
+  // What no step names goes last, in its order, and is cut off.
+  VarId unused_var = next_var;
   for (size_t i = 0; i < num_vars; ++i) {
-    if (var_id[i] != kNoVar) vars[var_id[i]] = std::move(scenario.vars[i]);
+    if (var_id[i] == kNoVar) var_id[i] = unused_var++;
   }
-  scenario.vars = std::move(vars);
-  std::vector<std::string> vms(static_cast<size_t>(next_vm));
+  PermuteInPlace(scenario.vars, var_id.data());
+  scenario.vars.resize(next_var);
+  int16_t unused_vm = next_vm;
   for (size_t i = 0; i < num_vms; ++i) {
-    if (vm_id[i] >= 0) vms[static_cast<size_t>(vm_id[i])] = std::move(scenario.vms[i]);
+    if (vm_id[i] < 0) vm_id[i] = unused_vm++;
   }
-  scenario.vms = std::move(vms);
+  PermuteInPlace(scenario.vms, vm_id.data());
+  scenario.vms.resize(static_cast<size_t>(next_vm));
 }
 
 size_t Scenario::TotalSteps() const {
