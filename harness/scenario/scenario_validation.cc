@@ -315,7 +315,8 @@ class Validator {
   bool ResolveVars() {
     // Variables are numbered in order of first appearance. The appearances of one name are found
     // by sorting them once (by name, then position), not with a map from names: a few vectors
-    // instead of a node per variable, since the generator normalizes a draft per fuzz case.
+    // instead of a node per variable, since the generator loads every scenario it writes (unless
+    // a fuzzer turned that off: GeneratorOptions::check_with_loader).
     const size_t n = appearances_.size();
     std::vector<uint32_t> order(n);
     std::iota(order.begin(), order.end(), 0u);
