@@ -58,16 +58,23 @@ VarId* StepVarSlot(Step& step, Field field) {
 
 namespace {
 
-// Moves each items[i] to items[to[i]] (a permutation of 0..n-1; `to` is consumed), by swaps.
-template <typename T, typename Index>
-void PermuteInPlace(std::vector<T>& items, Index* to) {
+// Moves each item to its number in `ids` and cuts off the unused ones: `used` items are numbered
+// 0..used-1 and the rest marked `unused(id)`; those are numbered after them, in their order, moved
+// there by the same swaps, and dropped. `ids` is consumed.
+template <typename T, typename Index, typename Unused>
+void KeepNumbered(std::vector<T>& items, Index* ids, size_t used, const Unused& unused) {
+  auto next = static_cast<Index>(used);
   for (size_t i = 0; i < items.size(); ++i) {
-    while (static_cast<size_t>(to[i]) != i) {
-      const auto j = static_cast<size_t>(to[i]);
+    if (unused(ids[i])) ids[i] = next++;
+  }
+  for (size_t i = 0; i < items.size(); ++i) {
+    while (static_cast<size_t>(ids[i]) != i) {
+      const auto j = static_cast<size_t>(ids[i]);
       std::swap(items[i], items[j]);
-      std::swap(to[i], to[j]);
+      std::swap(ids[i], ids[j]);
     }
   }
+  items.resize(used);
 }
 
 }  // namespace
@@ -127,19 +134,9 @@ void CompleteAsLoaded(Scenario& scenario) {
   }
   for (size_t t = 0; t < num_threads; ++t)
     scenario.threads[t].spawned = spawned[t];
-  // What no step names goes last, in its order, and is cut off.
-  VarId unused_var = next_var;
-  for (size_t i = 0; i < num_vars; ++i) {
-    if (var_id[i] == kNoVar) var_id[i] = unused_var++;
-  }
-  PermuteInPlace(scenario.vars, var_id.data());
-  scenario.vars.resize(next_var);
-  int16_t unused_vm = next_vm;
-  for (size_t i = 0; i < num_vms; ++i) {
-    if (vm_id[i] < 0) vm_id[i] = unused_vm++;
-  }
-  PermuteInPlace(scenario.vms, vm_id.data());
-  scenario.vms.resize(static_cast<size_t>(next_vm));
+  KeepNumbered(scenario.vars, var_id.data(), next_var, [](VarId id) { return id == kNoVar; });
+  KeepNumbered(scenario.vms, vm_id.data(), static_cast<size_t>(next_vm),
+               [](int16_t id) { return id < 0; });
 }
 
 size_t Scenario::TotalSteps() const {
