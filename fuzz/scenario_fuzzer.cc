@@ -66,7 +66,7 @@ extern "C" int LLVMFuzzerInitialize(int* argc, char*** argv) {
 // One input: decode, run once, judge. A verdict aborts, so that libFuzzer keeps the input as
 // crash-<sha1>; the lines before it say what was found and how to import it.
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  const gcs::FuzzCase fuzz_case = gcs::DecodeFuzzInput(data, size, executor->decode_options());
+  const gcs::FuzzCase& fuzz_case = executor->Decode(data, size);
   gcs::FuzzRun run = executor->Run(fuzz_case);
   if (run.verdict) {
     std::fprintf(stderr,

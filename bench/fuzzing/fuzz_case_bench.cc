@@ -137,7 +137,7 @@ void PrintDigest(FuzzExecutor& executor, const std::vector<std::vector<uint8_t>>
   Digest d;
   size_t violations = 0;
   for (const auto& input : inputs) {
-    const FuzzCase c = DecodeFuzzInput(input.data(), input.size(), executor.decode_options());
+    const FuzzCase& c = executor.Decode(input.data(), input.size());
     FuzzRun run = executor.Run(c);
     d.Add(FormatScenario(c.scenario));
     d.Add(run.execution.schedule.decisions.size());
@@ -165,18 +165,15 @@ void BM_ScenarioFuzzerCase(benchmark::State& state) {
   static bool digested = false;  // Google Benchmark calls this more than once: once is enough
   if (!digested) PrintDigest(executor, corpus, 2000);
   digested = true;
-  for (const auto& input : corpus) {
-    FuzzCase c = DecodeFuzzInput(input.data(), input.size(), executor.decode_options());
-    executor.Recycle(executor.Run(c));
-  }
+  for (const auto& input : corpus)
+    executor.Recycle(executor.Run(executor.Decode(input.data(), input.size())));
   size_t next = 0;
   const uint64_t allocations0 = g_allocations.load();
   const uint64_t bytes0 = g_bytes.load();
   for (auto _ : state) {
     const std::vector<uint8_t>& input = corpus[next];
     next = (next + 1) % corpus.size();
-    FuzzCase c = DecodeFuzzInput(input.data(), input.size(), executor.decode_options());
-    FuzzRun run = executor.Run(c);
+    FuzzRun run = executor.Run(executor.Decode(input.data(), input.size()));
     if (run.verdict) state.SkipWithError(run.verdict->message.c_str());
     executor.Recycle(std::move(run));
   }

@@ -35,6 +35,11 @@ FuzzExecutor::FuzzExecutor(std::unique_ptr<Target> target, std::vector<std::stri
   decode_options_.generator.check_with_loader = false;
 }
 
+const FuzzCase& FuzzExecutor::Decode(const uint8_t* data, size_t size) {
+  DecodeFuzzInputInto(case_, scratch_, data, size, decode_options_);
+  return case_;
+}
+
 FuzzRun FuzzExecutor::Run(const FuzzCase& fuzz_case) {
   ByteStrategy strategy(fuzz_case.schedule_bytes);
   JudgedExecution judged = executor_.Execute(fuzz_case.scenario, faults_, strategy,

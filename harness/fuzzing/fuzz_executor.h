@@ -50,6 +50,10 @@ class FuzzExecutor {
   const std::vector<std::string>& faults() const { return faults_; }
   Target& target() { return executor_.target(); }
 
+  // DecodeFuzzInput with decode_options(), into this executor's own case: the same case, in the
+  // memory the previous input's left (DecodeFuzzInputInto). Valid until the next Decode.
+  const FuzzCase& Decode(const uint8_t* data, size_t size);
+
   FuzzRun Run(const FuzzCase& fuzz_case);
   // Gives a finished run's storage back: the next Run records into it (Executor::Recycle).
   void Recycle(FuzzRun&& spent);
@@ -63,6 +67,8 @@ class FuzzExecutor {
   std::string target_name_;
   std::vector<std::string> faults_;
   FuzzDecodeOptions decode_options_;
+  FuzzCase case_;  // Decode's
+  GeneratorScratch scratch_;
   Executor executor_;
 };
 

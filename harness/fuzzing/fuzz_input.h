@@ -43,6 +43,11 @@ struct FuzzCase {
 // CheckGeneratorOptions.
 FuzzCase DecodeFuzzInput(const uint8_t* data, size_t size, const FuzzDecodeOptions& options);
 
+// DecodeFuzzInput into `out`, whatever case it held: the same case, written in the memory `out` and
+// `scratch` kept from earlier inputs (GenerateScenarioInto). What a fuzzer calls once per input.
+void DecodeFuzzInputInto(FuzzCase& out, GeneratorScratch& scratch, const uint8_t* data, size_t size,
+                         const FuzzDecodeOptions& options);
+
 // "fuzz-" and the input's FNV-1a 64 in hex: the name DecodeFuzzInput gives its scenario.
 std::string FuzzInputName(const uint8_t* data, size_t size);
 

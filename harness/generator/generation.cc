@@ -367,7 +367,7 @@ bool Generation::RandomThreadStep(Op op, uint32_t t) {
 
 // --- the top loop
 
-Scenario Generation::Run(const std::string& name, const std::string& description) {
+void Generation::Run(std::string_view name, std::string_view description) {
   const uint32_t nthreads =
       options_.min_threads +
       static_cast<uint32_t>(Below(options_.max_threads - options_.min_threads + 1));
@@ -379,15 +379,31 @@ Scenario Generation::Run(const std::string& name, const std::string& description
   nworkers_ = static_cast<uint32_t>(Below(max_workers + 1));
   const size_t nplain = nthreads - nworkers_;
 
-  // Storage up front, one allocation each: this runs once per fuzz case, and under the fuzzer's
-  // ASan every regrowth is an allocation, a copy and a quarantined free. Room() caps a thread's
-  // steps at max_steps.
-  threads_.reserve(nthreads);
+  // Storage up front, and reused: this runs once per fuzz case, and under the fuzzer's ASan every
+  // allocation or regrowth is a copy, a quarantined free and a recorded stack. A GeneratorScratch
+  // and a recycled scenario bring back the previous generation's vectors; their elements are
+  // overwritten here, keeping the threads' step storage. Room() caps a thread's steps at
+  // max_steps.
+  out_.format = 1;
+  out_.name = name;
+  out_.description = description;
+  out_.source.clear();
+  out_.expect.clear();
+  out_.vars.clear();
+  threads_.resize(nthreads);
+  model_.clear();
   model_.reserve(nthreads);
+  vars_.clear();
+  edges_.clear();
+  vms_.clear();
   vms_.reserve(1 + nworkers_ + options_.max_switch_vms);
   vms_.push_back("main");
   for (uint32_t i = 0; i < nthreads; ++i) {
-    ThreadSpec spec;
+    ThreadSpec& spec = threads_[i];
+    spec.worker = false;
+    spec.spawned = false;
+    spec.vm = 0;
+    spec.steps.clear();
     spec.steps.reserve(options_.max_steps);
     ThreadModel m;
     if (i < nplain) {
@@ -402,7 +418,6 @@ Scenario Generation::Run(const std::string& name, const std::string& description
     }
     m.target = options_.min_steps +
                static_cast<uint32_t>(Below(options_.max_steps - options_.min_steps + 1));
-    threads_.push_back(std::move(spec));
     model_.push_back(m);
   }
   spawner_.assign(nthreads, -1);
@@ -442,18 +457,12 @@ Scenario Generation::Run(const std::string& name, const std::string& description
     if (model_[t].attached && Chance(kLastStepDetachPercent)) EmitPlain(t, Op::kDetach);
   }
 
-  Scenario s;
-  s.name = name;
-  s.description = description;
-  s.threads = std::move(threads_);
-  s.vms = std::move(vms_);
-  s.vars.reserve(vars_.size());
+  out_.vars.reserve(vars_.size());
   for (VarModel& v : vars_)
-    s.vars.push_back(VarSpec{std::move(v.name), v.kind});
+    out_.vars.push_back(VarSpec{std::move(v.name), v.kind});
 
   // Variables and VMs in the loader's order: the scenario is then what loading its text gives.
-  CompleteAsLoaded(s);
-  return s;
+  CompleteAsLoaded(out_);
 }
 
 }  // namespace gcs::generator_detail

@@ -22,6 +22,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -67,11 +68,32 @@ struct ThreadModel {
   VarId recent = kNoVar;      // the handle it bound most recently
 };
 
+// The storage a Generation works in besides the scenario it writes, kept by a GeneratorScratch
+// from one generation to the next (generator.h): cleared, never shrunk.
+struct GenerationBuffers {
+  std::vector<ThreadModel> model;
+  std::vector<VarModel> vars;
+  std::vector<std::pair<VarId, VarId>> edges;
+  std::vector<int32_t> spawner;
+};
+
 class Generation {
  public:
-  Generation(GeneratorDraws& draws, const GeneratorOptions& options, GenerationRecord& record)
-      : options_(options), draws_(draws), record_(record) {}
-  Scenario Run(const std::string& name, const std::string& description);
+  // Writes into `out` and works in `buffers`; whatever either held before is overwritten (their
+  // memory is reused).
+  Generation(GeneratorDraws& draws, const GeneratorOptions& options, GenerationRecord& record,
+             GenerationBuffers& buffers, Scenario& out)
+      : options_(options),
+        draws_(draws),
+        record_(record),
+        out_(out),
+        threads_(out.threads),
+        model_(buffers.model),
+        vars_(buffers.vars),
+        vms_(out.vms),
+        edges_(buffers.edges),
+        spawner_(buffers.spawner) {}
+  void Run(std::string_view name, std::string_view description);
 
  private:
   // --- draws
@@ -191,16 +213,17 @@ class Generation {
   const GeneratorOptions& options_;
   GeneratorDraws& draws_;
   GenerationRecord& record_;
-  std::vector<ThreadSpec> threads_;
-  std::vector<ThreadModel> model_;
-  std::vector<VarModel> vars_;
-  std::vector<std::string> vms_;  // [0] main, then workers, then switch_vm names as introduced
-  size_t nworkers_ = 0;           // VMs 1..nworkers_ are the workers'
+  Scenario& out_;
+  std::vector<ThreadSpec>& threads_;  // out_.threads
+  std::vector<ThreadModel>& model_;
+  std::vector<VarModel>& vars_;
+  std::vector<std::string>& vms_;  // out_.vms: [0] main, then workers, then switch_vm names
+  size_t nworkers_ = 0;            // VMs 1..nworkers_ are the workers'
   uint32_t switch_vms_ = 0;
-  std::vector<std::pair<VarId, VarId>> edges_;  // set obj -> to, as written
-  std::vector<int32_t> spawner_;                // per worker: the thread of its first spawn, or -1
-  uint32_t names_[4] = {};                      // per BindKind: the next fresh number
-  uint32_t tick_ = 0;                           // steps written so far
+  std::vector<std::pair<VarId, VarId>>& edges_;  // set obj -> to, as written
+  std::vector<int32_t>& spawner_;                // per worker: the thread of its first spawn, or -1
+  uint32_t names_[4] = {};                       // per BindKind: the next fresh number
+  uint32_t tick_ = 0;                            // steps written so far
 };
 
 }  // namespace gcs::generator_detail

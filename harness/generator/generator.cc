@@ -1,6 +1,7 @@
 // gcstress generator — GenerateScenario and its options: the public face of Generation.
 #include "harness/generator/generator.h"
 
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -94,20 +95,33 @@ GeneratorOptions SwarmOptions(uint64_t seed, const GeneratorOptions& options) {
   return o;
 }
 
-Scenario GenerateScenario(GeneratorDraws& draws, const GeneratorOptions& options,
-                          const std::string& name, const std::string& description,
-                          GenerationRecord* record) {
+GeneratorScratch::GeneratorScratch()
+    : buffers_(std::make_unique<generator_detail::GenerationBuffers>()) {}
+GeneratorScratch::~GeneratorScratch() = default;
+
+void GenerateScenarioInto(Scenario& out, GeneratorScratch& scratch, GeneratorDraws& draws,
+                          const GeneratorOptions& options, std::string_view name,
+                          std::string_view description, GenerationRecord* record) {
   if (auto problem = CheckGeneratorOptions(options)) {
     GCS_CHECK_MSG(false, problem->Format().c_str());
   }
   GenerationRecord ignored;
-  Scenario s = generator_detail::Generation(draws, options, record != nullptr ? *record : ignored)
-                   .Run(name, description);
+  generator_detail::Generation(draws, options, record != nullptr ? *record : ignored,
+                               scratch.buffers(), out)
+      .Run(name, description);
   if (options.check_with_loader) {
-    if (auto problem = LoaderDisagreement(s, options.supported_ops)) {
+    if (auto problem = LoaderDisagreement(out, options.supported_ops)) {
       GCS_CHECK_MSG(false, problem->c_str());
     }
   }
+}
+
+Scenario GenerateScenario(GeneratorDraws& draws, const GeneratorOptions& options,
+                          const std::string& name, const std::string& description,
+                          GenerationRecord* record) {
+  Scenario s;
+  GeneratorScratch scratch;
+  GenerateScenarioInto(s, scratch, draws, options, name, description, record);
   return s;
 }
 

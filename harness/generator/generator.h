@@ -4,8 +4,10 @@
 
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "harness/generator/op_weights.h"
 #include "harness/generator/shape.h"
@@ -89,6 +91,31 @@ class GeneratorDraws {
 Scenario GenerateScenario(GeneratorDraws& draws, const GeneratorOptions& options,
                           const std::string& name, const std::string& description = "",
                           GenerationRecord* record = nullptr);
+
+namespace generator_detail {
+struct GenerationBuffers;
+}  // namespace generator_detail
+
+// The memory one generation leaves for the next: GenerateScenarioInto works in it.
+class GeneratorScratch {
+ public:
+  GeneratorScratch();
+  ~GeneratorScratch();
+  GeneratorScratch(const GeneratorScratch&) = delete;
+  GeneratorScratch& operator=(const GeneratorScratch&) = delete;
+  generator_detail::GenerationBuffers& buffers() { return *buffers_; }
+
+ private:
+  std::unique_ptr<generator_detail::GenerationBuffers> buffers_;
+};
+
+// GenerateScenario into `out`, whatever scenario it held: the same scenario for the same draws,
+// options and name, written in the memory `out` and `scratch` kept from earlier generations. For a
+// caller that generates one scenario after another (a fuzzer, once per input): it allocates only
+// when a scenario outgrows every earlier one.
+void GenerateScenarioInto(Scenario& out, GeneratorScratch& scratch, GeneratorDraws& draws,
+                          const GeneratorOptions& options, std::string_view name,
+                          std::string_view description = "", GenerationRecord* record = nullptr);
 
 // Why `scenario`, generated for a target with `supported_ops`, is not exactly what loading its
 // text gives (the loader rejects it, or numbers or fills it differently); nullopt when it is.

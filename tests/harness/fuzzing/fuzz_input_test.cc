@@ -61,6 +61,23 @@ TEST(FuzzInputTest, DecodingIsAPureFunctionOfTheBytes) {
   }
 }
 
+// DecodeFuzzInputInto with one case and one scratch for every input, as the fuzzer decodes:
+// each case is the one a fresh DecodeFuzzInput gives.
+TEST(FuzzInputTest, DecodingIntoAReusedCaseGivesTheSameCase) {
+  const FuzzDecodeOptions options = CoreDecodeOptions();
+  FuzzCase reused;
+  GeneratorScratch scratch;
+  for (const std::vector<uint8_t>& bytes : RandomInputs(3, 600, 700)) {
+    const FuzzCase fresh = DecodeFuzzInput(bytes.data(), bytes.size(), options);
+    DecodeFuzzInputInto(reused, scratch, bytes.data(), bytes.size(), options);
+    ASSERT_TRUE(reused.scenario == fresh.scenario) << FormatScenario(fresh.scenario);
+    ASSERT_EQ(reused.schedule_bytes, fresh.schedule_bytes);
+  }
+  DecodeFuzzInputInto(reused, scratch, nullptr, 0, options);
+  EXPECT_TRUE(reused.schedule_bytes.empty());
+  EXPECT_TRUE(reused.scenario == DecodeFuzzInput(nullptr, 0, options).scenario);
+}
+
 TEST(FuzzInputTest, TheNameHashesTheWholeInput) {
   const FuzzCase a = Decode({1, 2, 3});
   const FuzzCase b = Decode({1, 2, 4});

@@ -113,6 +113,42 @@ TEST(GeneratorTest, AnyDrawsGiveAValidScenario) {
   }
 }
 
+// One scratch and one scenario for every generation, as a fuzzer keeps them: whatever an earlier
+// scenario left (more threads, longer steps, a description, expect entries, a source), each result
+// equals what a fresh GenerateScenario gives for the same draws.
+TEST(GeneratorTest, GeneratingIntoAReusedScenarioGivesTheSameScenario) {
+  sched::Xoshiro256 rng(7);
+  GeneratorOptions options;
+  options.check_with_loader = false;
+  GeneratorOptions large = options;
+  large.min_threads = large.max_threads = kMaxThreads;
+  large.max_workers = kMaxThreads - 1;
+  large.min_steps = large.max_steps = 40;
+  GeneratorScratch scratch;
+  Scenario reused;
+  reused.source = "left over";
+  reused.expect.emplace_back();
+  size_t shrank = 0;
+  for (int i = 0; i < 1500; ++i) {
+    std::vector<uint8_t> bytes(rng.Below(500));
+    for (uint8_t& b : bytes)
+      b = static_cast<uint8_t>(rng.Next());
+    const GeneratorOptions& o = i % 10 == 0 ? large : options;
+    const std::string name = "fuzz-" + std::to_string(i);
+    const std::string description = i % 2 == 0 ? "" : "described";
+    ByteDraws fresh_draws(bytes);
+    const Scenario fresh = GenerateScenario(fresh_draws, o, name, description);
+    const size_t threads_before = reused.threads.size();
+    ByteDraws reused_draws(bytes);
+    GenerateScenarioInto(reused, scratch, reused_draws, o, name, description);
+    ASSERT_EQ(reused, fresh) << i << "\n"
+                             << FormatScenario(reused) << "\n"
+                             << FormatScenario(fresh);
+    if (reused.threads.size() < threads_before) ++shrank;
+  }
+  EXPECT_GT(shrank, 50u);  // the reuse met smaller scenarios after larger ones
+}
+
 TEST(GeneratorTest, TenThousandScenariosLoadBackValid) {
   const LoadOptions load = CoreLoadOptions();
   GeneratorOptions options;
