@@ -80,12 +80,33 @@ int16_t Generation::NewSwitchVm() {
 
 // --- single-step productions
 
-uint64_t Generation::OpWeight(Op op, uint32_t t) const {
+Generation::VarsPresent Generation::Present() const {
+  VarsPresent p;
+  for (const VarModel& v : vars_) {
+    switch (v.kind) {
+      case BindKind::kHandle:
+        p.handle = true;
+        p.unsealed_handle = p.unsealed_handle || !v.sealed;
+        p.exportable = p.exportable || (!v.proxy && !v.sealed);
+        p.proxy = p.proxy || v.proxy;
+        break;
+      case BindKind::kWeak:
+        p.weak = true;
+        break;
+      case BindKind::kToken:
+        p.token = true;
+        break;
+      case BindKind::kNone:
+        break;
+    }
+  }
+  return p;
+}
+
+uint64_t Generation::OpWeight(Op op, uint32_t t, const VarsPresent& present) const {
   if (!Usable(op)) return 0;
   const uint64_t w = options_.weights[static_cast<size_t>(op)];
   const ThreadModel& me = model_[t];
-  auto any = [](const VarModel&) { return true; };
-  auto unsealed = [](const VarModel& v) { return !v.sealed; };
   switch (op) {
     case Op::kNew:
     case Op::kGc:
@@ -96,23 +117,21 @@ uint64_t Generation::OpWeight(Op op, uint32_t t) const {
     case Op::kDrop:
     case Op::kClear:
     case Op::kUse:
-      return HasVar(BindKind::kHandle, any) ? w : 0;
+      return present.handle ? w : 0;
     case Op::kClone:
     case Op::kSet:
     case Op::kWeak:
     case Op::kRegister:
-      return HasVar(BindKind::kHandle, unsealed) ? w : 0;
+      return present.unsealed_handle ? w : 0;
     case Op::kUpgrade:
-      return HasVar(BindKind::kWeak, any) ? w : 0;
+      return present.weak ? w : 0;
     case Op::kUnregister:
-      return HasVar(BindKind::kToken, any) ? w : 0;
-    case Op::kExport: {
-      auto exportable = [](const VarModel& v) { return !v.proxy && !v.sealed; };
-      return vms_.size() >= 2 && HasVar(BindKind::kHandle, exportable) ? w : 0;
-    }
+      return present.token ? w : 0;
+    case Op::kExport:
+      return vms_.size() >= 2 && present.exportable ? w : 0;
     case Op::kCall:
     case Op::kRelease:
-      return HasVar(BindKind::kHandle, [](const VarModel& v) { return v.proxy; }) ? w : 0;
+      return present.proxy ? w : 0;
     case Op::kAttach:
       return me.attached ? 0 : w;
     case Op::kDetach:
@@ -439,13 +458,14 @@ void Generation::Run(std::string_view name, std::string_view description) {
     ++attempts[thread];  // bounds the loop even when nothing fits
     ThreadModel& me = model_[thread];
     const bool last = threads_[thread].steps.size() + 1 == me.target;
-    if (last && me.attached && OpWeight(Op::kDetach, thread) > 0 &&
+    const VarsPresent present = Present();
+    if (last && me.attached && OpWeight(Op::kDetach, thread, present) > 0 &&
         Chance(kLastStepDetachPercent)) {
       EmitPlain(thread, Op::kDetach);
       continue;
     }
     for (size_t i = 0; i < kOpCount; ++i)
-      op_weights[i] = OpWeight(static_cast<Op>(i), thread);
+      op_weights[i] = OpWeight(static_cast<Op>(i), thread, present);
     auto op = Draw(kOpCount, [&](size_t i) { return op_weights[i]; });
     if (!op) continue;  // nothing this thread can do (only ops that need missing variables)
     if (!Shape(static_cast<Op>(*op), thread)) RandomStep(static_cast<Op>(*op), thread);

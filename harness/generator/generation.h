@@ -182,8 +182,19 @@ class Generation {
   bool EmitWorkerOp(uint32_t t, Op op, uint32_t worker);  // spawn, terminate
 
   // --- productions
+  // Which kinds of variable some step has bound so far: what the ops that need an argument ask
+  // (one pass over the variables per step, instead of one per op).
+  struct VarsPresent {
+    bool handle = false;
+    bool unsealed_handle = false;  // a handle no register holds (clone, set, weak, register)
+    bool exportable = false;       // an unsealed handle that is not a proxy
+    bool proxy = false;
+    bool weak = false;
+    bool token = false;
+  };
+  VarsPresent Present() const;
   // How much the top loop wants `op` for thread t now: its weight if it can make sense, else 0.
-  uint64_t OpWeight(Op op, uint32_t t) const;
+  uint64_t OpWeight(Op op, uint32_t t, const VarsPresent& present) const;
   // One step of `op` with chosen arguments (generation.cc). False if none fit after all.
   bool RandomStep(Op op, uint32_t t);
   bool RandomHandleStep(Op op, uint32_t t);  // new clone drop clear weak upgrade use
