@@ -23,10 +23,6 @@ class ProviderDraws final : public GeneratorDraws {
   FuzzedDataProvider& provider_;
 };
 
-}  // namespace
-
-namespace {
-
 // "fuzz-" and 16 hex digits, in place: what FuzzInputName returns.
 struct NameText {
   char text[22];
