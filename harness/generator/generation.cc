@@ -418,9 +418,8 @@ void Generation::Run(std::string_view name, std::string_view description) {
   vms_.reserve(1 + nworkers_ + options_.max_switch_vms);
   vms_.push_back("main");
   for (uint32_t i = 0; i < nthreads; ++i) {
-    ThreadSpec& spec = threads_[i];
+    ThreadSpec& spec = threads_[i];  // `spawned` is CompleteAsLoaded's to set
     spec.worker = false;
-    spec.spawned = false;
     spec.vm = 0;
     spec.steps.clear();
     spec.steps.reserve(options_.max_steps);

@@ -127,13 +127,6 @@ class Generation {
     });
     return i ? static_cast<VarId>(*i) : kNoVar;
   }
-  template <class Pred>
-  bool HasVar(BindKind kind, Pred&& pred) const {
-    for (const VarModel& v : vars_) {
-      if (v.kind == kind && pred(v)) return true;
-    }
-    return false;
-  }
   // A thread other than `t` drawn by `score` (0 = never), only among threads with room.
   template <class Score>
   std::optional<uint32_t> PickOtherThread(uint32_t t, Score&& score) {
